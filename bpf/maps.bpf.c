@@ -1,0 +1,19 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The maps and settings every program shares, defined once for the linked object. */
+#include "gb.bpf.h"
+
+struct gb_events_map gb_events SEC(".maps");
+/* PID namespace inode -> trace root. Filled by user space with the sandbox's namespace,
+ * and by process.bpf.c with each namespace a traced task creates. */
+struct gb_ns_filter_map gb_traced_pidns SEC(".maps");
+/* Network namespace inode -> trace root, for glassbox trace --netns. */
+struct gb_ns_filter_map gb_traced_netns SEC(".maps");
+struct gb_counters_map gb_counters SEC(".maps");
+
+const volatile __u32 gb_cfg_trace_all = 0;
+const volatile __u32 gb_cfg_filter_netns = 0;
+const volatile __u32 gb_cfg_follow_netns = 0;
+const volatile __u64 gb_cfg_wakeup_bytes = 0;
+const volatile __u32 gb_cfg_kind_mask = ~0u;
+
+char LICENSE[] SEC("license") = "GPL";

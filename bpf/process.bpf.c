@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Process life cycle: clone (and following new namespaces), exec, exit. */
+#include "gb.bpf.h"
+
+/* A traced task made a task in another namespace: trace that namespace too, under the
+ * same root, so nested sandboxes (unshare -fp inside) are followed automatically. */
+static __always_inline void gb_follow(struct task_struct *child, __u32 parent_pidns,
+				      __u32 parent_netns, const struct gb_ns_filter *f)
+{
+	__u32 ino = gb_task_pidns(child);
+
+	if (ino && ino != parent_pidns)
+		bpf_map_update_elem(&gb_traced_pidns, &ino, f, BPF_NOEXIST);
+	if (gb_cfg_follow_netns) {
+		ino = gb_task_netns(child);
+		if (ino && ino != parent_netns)
+			bpf_map_update_elem(&gb_traced_netns, &ino, f, BPF_NOEXIST);
+	}
+}
+
+static __always_inline int gb_on_newtask(struct task_struct *child, __u64 clone_flags,
+					 __u32 method)
+{
+	struct task_struct *parent = (struct task_struct *)bpf_get_current_task();
+	const struct gb_ns_filter *f = gb_traced(parent);
+	struct gb_ev_clone *e;
+	struct pid *cp;
+	struct upid up;
+
+	if (!f)
+		return 0;
+	gb_follow(child, gb_task_pidns(parent), gb_task_netns(parent), f);
+	if (!gb_kind_enabled(GB_EV_CLONE))
+		return 0;
+	e = gb_reserve(sizeof(*e), GB_EV_CLONE);
+	if (!e)
+		return 0;
+	gb_hdr_fill(&e->hdr, GB_EV_CLONE, method, sizeof(*e), parent, f);
+	gb_ids_read(child, f->root_level, &e->child);
+	e->flags = clone_flags;
+	e->ret = e->child.tid;
+	e->info = (clone_flags & GB_CLONE_THREAD) ? GB_CLONE_THREAD_CHILD : 0;
+	e->child_netns = gb_task_netns(child);
+	e->child_pidns_parent = 0;
+	cp = BPF_CORE_READ(child, thread_pid);
+	if (cp) {
+		gb_upid(cp, gb_pid_level(cp), &up);
+		if (up.ns)
+			e->child_pidns_parent = gb_pidns_ino(BPF_CORE_READ(up.ns, parent));
+	}
+	gb_nsset_read(parent, &e->parent_ns);
+	gb_nsset_read(child, &e->child_ns);
+	gb_submit(e, GB_EV_CLONE);
+	return 0;
+}
+
+GB_TP_VARIANTS(task_newtask, gb_on_newtask(task, clone_flags, gb_method),
+	       struct task_struct *task, u64 clone_flags)
+
+static __always_inline int gb_on_exec(struct task_struct *p, __u32 argc, const char *filename,
+				      __u32 method)
+{
+	const struct gb_ns_filter *f = gb_traced(p);
+	struct gb_ev_exec *e;
+	unsigned long start, end, len;
+	long n;
+
+	if (!f || !gb_kind_enabled(GB_EV_EXEC))
+		return 0;
+	e = gb_reserve(sizeof(*e), GB_EV_EXEC);
+	if (!e)
+		return 0;
+	gb_hdr_fill(&e->hdr, GB_EV_EXEC, method, sizeof(*e), p, f);
+	e->ret = 0;
+	e->argc = argc;
+	n = bpf_probe_read_kernel_str(e->filename, sizeof(e->filename), filename);
+	e->filename_len = n > 0 ? n - 1 : 0;
+	if (n <= 0)
+		e->filename[0] = 0;
+	/* argv as the new image sees it: NUL-separated strings at mm->arg_start */
+	start = BPF_CORE_READ(p, mm, arg_start);
+	end = BPF_CORE_READ(p, mm, arg_end);
+	len = end > start ? end - start : 0;
+	if (len > GB_ARGV_LEN)
+		len = GB_ARGV_LEN;
+	barrier_var(len);
+	if (len <= GB_ARGV_LEN && bpf_probe_read_user(e->argv, len, (void *)start) == 0)
+		e->argv_len = len;
+	else
+		e->argv_len = 0;
+	gb_submit(e, GB_EV_EXEC);
+	return 0;
+}
+
+#define GB_EXEC_BODY \
+	gb_on_exec(p, BPF_CORE_READ(bprm, argc), BPF_CORE_READ(bprm, filename), gb_method)
+GB_TP_VARIANTS(sched_process_exec, GB_EXEC_BODY, struct task_struct *p, pid_t old_pid,
+	       struct linux_binprm *bprm)
+
+static __always_inline int gb_on_exit(struct task_struct *p, __u32 method)
+{
+	const struct gb_ns_filter *f = gb_traced(p);
+	struct gb_ev_exit *e;
+
+	if (!f || !gb_kind_enabled(GB_EV_EXIT))
+		return 0;
+	e = gb_reserve(sizeof(*e), GB_EV_EXIT);
+	if (!e)
+		return 0;
+	gb_hdr_fill(&e->hdr, GB_EV_EXIT, method, sizeof(*e), p, f);
+	e->exit_code = BPF_CORE_READ(p, exit_code);
+	e->info = 0;
+	if (e->hdr.task.pid != e->hdr.task.tid)
+		e->info |= GB_EXIT_THREAD;
+	/* signal->live already counts this task out when the tracepoint fires */
+	if (BPF_CORE_READ(p, signal, live.counter) == 0)
+		e->info |= GB_EXIT_GROUP_DEAD;
+	if (e->hdr.task.own_pid == 1 && !(e->info & GB_EXIT_THREAD)) {
+		e->info |= GB_EXIT_NS_INIT;
+		if (e->hdr.task.level == f->root_level)
+			e->info |= GB_EXIT_SANDBOX_INIT;
+	}
+	gb_submit(e, GB_EV_EXIT);
+	return 0;
+}
+
+/* Only the task argument: the group_dead argument is new (v6.16) and a raw_tp may not
+ * read past the arguments an older kernel passes. */
+GB_TP_VARIANTS(sched_process_exit, gb_on_exit(p, gb_method), struct task_struct *p)
+
+/*
+ * Plain tracepoints, for kernels without BTF-typed ones; they need tracefs. They carry
+ * less: the new task's and the signal target's namespace views are not reachable.
+ */
+SEC("tracepoint/task/task_newtask")
+int gb_tp_task_newtask(struct trace_event_raw_task_newtask *ctx)
+{
+	struct task_struct *parent = (struct task_struct *)bpf_get_current_task();
+	const struct gb_ns_filter *f = gb_traced(parent);
+	struct gb_ev_clone *e;
+
+	if (!f || !gb_kind_enabled(GB_EV_CLONE))
+		return 0;
+	e = gb_reserve(sizeof(*e), GB_EV_CLONE);
+	if (!e)
+		return 0;
+	__builtin_memset(&e->child, 0, sizeof(e->child));
+	gb_hdr_fill(&e->hdr, GB_EV_CLONE, GB_METHOD_TRACEPOINT, sizeof(*e), parent, f);
+	e->flags = BPF_CORE_READ(ctx, clone_flags);
+	e->child.tid = BPF_CORE_READ(ctx, pid);
+	e->child.pid = (e->flags & GB_CLONE_THREAD) ? e->hdr.task.pid : e->child.tid;
+	e->ret = e->child.tid;
+	e->info = (e->flags & GB_CLONE_THREAD) ? GB_CLONE_THREAD_CHILD : 0;
+	e->child_netns = 0;
+	e->child_pidns_parent = 0;
+	gb_nsset_read(parent, &e->parent_ns);
+	__builtin_memset(&e->child_ns, 0, sizeof(e->child_ns));
+	gb_submit(e, GB_EV_CLONE);
+	return 0;
+}
+
+SEC("tracepoint/sched/sched_process_exec")
+int gb_tp_sched_process_exec(struct trace_event_raw_sched_process_exec *ctx)
+{
+	/* __data_loc: low 16 bits are the offset of the string in the record */
+	__u32 loc = BPF_CORE_READ(ctx, __data_loc_filename);
+
+	return gb_on_exec((struct task_struct *)bpf_get_current_task(), 0,
+			  (const char *)ctx + (loc & 0xffff), GB_METHOD_TRACEPOINT);
+}
+
+SEC("tracepoint/sched/sched_process_exit")
+int gb_tp_sched_process_exit(void *ctx)
+{
+	return gb_on_exit((struct task_struct *)bpf_get_current_task(), GB_METHOD_TRACEPOINT);
+}
