@@ -1,0 +1,172 @@
+#!/bin/bash
+# make bench: glassbox against no tracing and against the tools people use today, on
+# this machine, in one go; prints one table at the end. Every figure in it is a count,
+# a rate or a ratio measured in this run. Comparisons are interleaved (a, b, c, d, then
+# again) and each figure is the median of GB_BENCH_REPS runs (default 3), because other
+# work on the machine makes single runs noisy. Benchmarks print; they assert nothing.
+#
+# Needs root. Installs libbpf-tools, bpftrace and bubblewrap when missing (the
+# comparisons), mounts tracefs when it is not (sigsnoop and bpftrace attach through it)
+# and unmounts it again at exit, with every process it started.
+set -u
+cd "$(dirname "$0")/.." || exit 1
+TOP=$PWD
+GB="$TOP/glassbox"
+H="$TOP/build/helpers"
+REPS=${GB_BENCH_REPS:-3}
+SIG_N=200000
+FORK_N=10000
+START_N=20
+SIGNO=34 # SIGRTMIN under glibc: sigstorm floods with 34 and answers with 35
+TMP=$(mktemp -d /tmp/gbbench.XXXXXX)
+BG_PIDS=()
+MOUNTED_TRACEFS=0
+UNTRACED=(unshare -fpmn --mount-proc)
+. "$TOP/bench/lib.sh"
+
+cleanup() {
+	local p
+	for p in "${BG_PIDS[@]}"; do
+		kill -INT "$p" 2>/dev/null && wait "$p" 2>/dev/null
+	done
+	[ "$MOUNTED_TRACEFS" = 1 ] && umount /sys/kernel/tracing
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+[ "$(id -u)" = 0 ] || { echo "bench: needs root" >&2; exit 1; }
+for f in "$GB" "$H/sigstorm" "$H/forkstorm" "$H/sigrate" "$H/runstat"; do
+	[ -x "$f" ] || { echo "bench: $f is not built (make all helpers)" >&2; exit 1; }
+done
+ensure_packages libbpf-tools bpftrace bubblewrap
+if [ ! -e /sys/kernel/tracing/events ]; then
+	mount -t tracefs tracefs /sys/kernel/tracing && MOUNTED_TRACEFS=1
+fi
+SIGSNOOP=$(command -v sigsnoop || echo /usr/sbin/sigsnoop)
+[ -x "$SIGSNOOP" ] || SIGSNOOP=""
+BPFTRACE=$(command -v bpftrace || true)
+BWRAP=$(command -v bwrap || true)
+echo "bench: $REPS interleaved runs of each comparison; the table comes at the end" >&2
+
+# ---- 1 and 5: signal storm ------------------------------------------------------------
+# storm_counted FILE AWK-COUNT: how many of sigstorm's own signals a tool's output holds
+sig_untraced() { # -> rate
+	"${UNTRACED[@]}" "$H/sigstorm" -n "$SIG_N" >"$TMP/s.out" || return 1
+	kv "$TMP/s.out" rate
+}
+
+sig_glassbox() { # -> rate lost received maxrss_kb
+	local out="$TMP/gb.json"
+	"$H/runstat" -o "$TMP/rs" -- "$GB" run --json --output "$out" -- \
+		"$H/sigstorm" -n "$SIG_N" >"$TMP/s.out" 2>"$TMP/gb.err" || return 1
+	echo "$(kv "$TMP/s.out" rate) $(gb_lost "$TMP/gb.err") \
+$(grep -c -E "\"event\":\"signal_generate\".*\"sig\":($SIGNO|$((SIGNO + 1)))," "$out") \
+$(kv "$TMP/rs" maxrss_kb)"
+	rm -f "$out" "$TMP/rs"
+}
+
+sig_sigsnoop() { # -> rate lost-reported received
+	local pid
+	"$SIGSNOOP" >"$TMP/ss.out" 2>"$TMP/ss.err" &
+	pid=$!
+	BG_PIDS+=("$pid")
+	wait_for 100 "bpftool prog show name sig_trace" || { stop "$pid"; return 1; }
+	sleep 0.3
+	"${UNTRACED[@]}" "$H/sigstorm" -n "$SIG_N" >"$TMP/s.out"
+	sleep 0.5 # let it drain its perf buffers
+	stop "$pid"
+	echo "$(kv "$TMP/s.out" rate) \
+$(awk '/[Ll]ost/ {for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+$/) { n += $i; break }} END {print n + 0}' "$TMP/ss.err") \
+$(awk -v s=$SIGNO '$3 == "sigstorm" && ($4 == s || $4 == s + 1)' "$TMP/ss.out" | wc -l)"
+	rm -f "$TMP/ss.out"
+}
+
+sig_bpftrace() { # -> rate lost-reported received
+	local pid
+	"$BPFTRACE" -o "$TMP/bt.out" -e 'tracepoint:signal:signal_generate {
+		printf("%d %s %d %d %d\n", pid, comm, args->sig, args->pid, args->result); }' \
+		>/dev/null 2>"$TMP/bt.err" &
+	pid=$!
+	BG_PIDS+=("$pid")
+	wait_for 300 "grep -q Attaching $TMP/bt.out" || { stop "$pid"; return 1; }
+	sleep 0.3
+	"${UNTRACED[@]}" "$H/sigstorm" -n "$SIG_N" >"$TMP/s.out"
+	sleep 0.5
+	stop "$pid"
+	echo "$(kv "$TMP/s.out" rate) \
+$(awk '/^Lost [0-9]+ events/ {n += $2} END {print n + 0}' "$TMP/bt.out") \
+$(awk -v s=$SIGNO '$2 == "sigstorm" && ($3 == s || $3 == s + 1)' "$TMP/bt.out" | wc -l)"
+	rm -f "$TMP/bt.out"
+}
+
+SIG_GEN=$(( SIG_N )) # sigstorm sends exactly -n signals in all (data and answers)
+echo "bench: 1. signal storm" >&2
+for ((r = 1; r <= REPS; r++)); do
+	record sig_a "$(sig_untraced)"
+	record sig_b "$(sig_glassbox)"
+	[ -n "$SIGSNOOP" ] && record sig_c "$(sig_sigsnoop)"
+	[ -n "$BPFTRACE" ] && record sig_d "$(sig_bpftrace)"
+done
+
+# ---- 2: fork storm --------------------------------------------------------------------
+echo "bench: 2. fork storm" >&2
+for ((r = 1; r <= REPS; r++)); do
+	"${UNTRACED[@]}" "$H/forkstorm" -n "$FORK_N" >"$TMP/f.out" && record fork_a "$(kv "$TMP/f.out" rate)"
+	if "$GB" run --json --output "$TMP/gbf.json" --events clone,exit,signal -- \
+		"$H/forkstorm" -n "$FORK_N" >"$TMP/f.out" 2>"$TMP/gbf.err"; then
+		record fork_b "$(kv "$TMP/f.out" rate) $(gb_lost "$TMP/gbf.err") \
+$(grep -c '"event":"clone".*"comm":"forkstorm"' "$TMP/gbf.json")"
+	fi
+	rm -f "$TMP/gbf.json"
+done
+
+# ---- 3: host noise --------------------------------------------------------------------
+# Both storms on the host while glassbox traces an idle sandbox, against both storms on
+# the host with nothing traced; the order alternates between runs.
+echo "bench: 3. host noise" >&2
+host_storms() { # $1: a or b
+	"$H/sigstorm" -n "$SIG_N" >"$TMP/h.out" && record "hsig_$1" "$(kv "$TMP/h.out" rate)"
+	"$H/forkstorm" -n "$FORK_N" >"$TMP/h.out" && record "hfork_$1" "$(kv "$TMP/h.out" rate)"
+}
+host_traced() {
+	local pid
+	"$GB" run --json --output "$TMP/idle.json" -- sleep 600 2>"$TMP/idle.err" &
+	pid=$!
+	BG_PIDS+=("$pid")
+	wait_for 100 "grep -q '\"event\":\"exec\"' $TMP/idle.json" || { stop "$pid"; return 1; }
+	host_storms b
+	stop "$pid"
+	# every event glassbox printed belongs to the idle sandbox: none came from the storms
+	record host_leak "$(grep -c -E '"comm":"(sigstorm|forkstorm)"' "$TMP/idle.json")"
+}
+for ((r = 1; r <= REPS; r++)); do
+	if [ $((r % 2)) = 1 ]; then host_storms a; host_traced; else host_traced; host_storms a; fi
+done
+
+# ---- 4: start-up ----------------------------------------------------------------------
+echo "bench: 4. start-up" >&2
+for ((r = 1; r <= START_N; r++)); do
+	"$H/runstat" -o "$TMP/st_gb" -- "$GB" run -- true >/dev/null 2>&1
+	"$H/runstat" -o "$TMP/st_un" -- unshare -fpm --mount-proc true >/dev/null 2>&1
+	[ -n "$BWRAP" ] && "$H/runstat" -o "$TMP/st_bw" -- "$BWRAP" --dev-bind / / --unshare-pid \
+		--unshare-net --proc /proc true >/dev/null 2>&1
+done
+
+# ---- 6: highest sustained rate without loss, and exact loss above it ------------------
+# sigrate inside glassbox at rising target rates, 1.5 s each; every step checks that the
+# signals found in the JSON plus the loss glassbox reports equal the signals generated.
+echo "bench: 6. rate ladder" >&2
+ladder_step() { # $1 target rate (0: as fast as it goes) -> target achieved generated received lost
+	local n=$(( $1 ? $1 * 3 / 2 : 600000 )) out="$TMP/lad.json"
+	"$GB" run --json --output "$out" -- "$H/sigrate" -n "$n" -r "$1" \
+		>"$TMP/l.out" 2>"$TMP/l.err" || return 1
+	echo "$1 $(kv "$TMP/l.out" rate) $(kv "$TMP/l.out" signals) \
+$(grep -c "\"event\":\"signal_generate\".*\"sig\":$SIGNO," "$out") $(gb_lost "$TMP/l.err")"
+	rm -f "$out"
+}
+for rate in 50000 100000 200000 300000 0; do
+	record ladder "$(ladder_step $rate)"
+done
+
+print_table
