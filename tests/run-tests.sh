@@ -22,7 +22,6 @@ for t in build/tests/test_*; do
 		echo "FAIL unit/$(basename "$t")"; sed 's/^/    /' "build/tests/$(basename "$t").log"
 	fi
 done
-grep -h "PASSED\|FAILED" build/tests/*.log 2>/dev/null | sort | uniq -c | sed 's/^/    cmocka:/' || true
 
 if [ "$unit_only" = 0 ]; then
 	mkdir -p build/integration
