@@ -107,8 +107,11 @@ deps:
 	$(Q)./scripts/install-deps.sh
 
 # `make test` is what CI and the README run: dependencies, build, every test.
+# The unit tests run twice: as built, and under AddressSanitizer + UBSan (build/san).
+SAN_FLAGS := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 test: deps
 	$(Q)$(MAKE) --no-print-directory all helpers unit-bins
+	$(Q)$(MAKE) --no-print-directory OUT=$(OUT)/san CFLAGS="$(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" unit-bins
 	$(Q)./tests/run-tests.sh
 
 .PHONY: unit-bins helpers
