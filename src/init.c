@@ -39,15 +39,6 @@ void gb_exec_command(const struct gb_spawn_opts *o)
 	_exit(err == ENOENT ? GB_EXIT_NOT_FOUND : GB_EXIT_CANNOT_EXEC);
 }
 
-static int status_to_exit_code(int status)
-{
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return GB_EXIT_FAILURE;
-}
-
 void gb_init_main(int sync_fd, const struct gb_spawn_opts *o)
 {
 	sigset_t all;
@@ -92,7 +83,7 @@ void gb_init_main(int sync_fd, const struct gb_spawn_opts *o)
 				if (p != cmd)
 					continue;
 				(void)!send(sync_fd, &status, sizeof(status), MSG_NOSIGNAL);
-				_exit(status_to_exit_code(status));
+				_exit(gb_exit_code_of(status));
 			}
 			continue;
 		}

@@ -74,15 +74,6 @@ void gb_run_info_fill(struct gb_run_info *info, uint32_t root_pidns, uint32_t ro
 	info->root_level = root_level;
 }
 
-static int exit_code_of(int status)
-{
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return GB_EXIT_FAILURE;
-}
-
 /* Stream events until the sandbox's init has exited; returns its wait status. */
 static int event_loop(struct gb_observer *ob, struct gb_sandbox *sb, int sigfd)
 {
@@ -163,6 +154,7 @@ int gb_cmd_run(struct gb_opts *o)
 		.argv = o->argv,
 		.as_pid1 = o->as_pid1,
 		.new_netns = !o->share_net,
+		.harden = &o->harden,
 	};
 	struct gb_observer *ob = NULL;
 	struct gb_sink *sinks = NULL;
@@ -210,7 +202,7 @@ int gb_cmd_run(struct gb_opts *o)
 		goto kill;
 
 	status = event_loop(ob, &sb, sigfd);
-	code = status < 0 ? GB_EXIT_FAILURE : exit_code_of(status);
+	code = status < 0 ? GB_EXIT_FAILURE : gb_exit_code_of(status);
 	gb_observer_summary(ob, &sum);
 	gb_sinks_end(sinks, &sum);
 	gb_summary_print(&sum);
