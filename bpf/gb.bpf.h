@@ -55,7 +55,21 @@ extern const volatile __u32 gb_cfg_follow_netns;  /* add netns created by traced
 extern const volatile __u64 gb_cfg_wakeup_bytes;  /* wake the consumer past this fill */
 extern const volatile __u32 gb_cfg_kind_mask;     /* bit per enum gb_event_kind to emit */
 
-/* ---- reading namespaces --------------------------------------------------------- */
+/* ---- reading kernel memory ------------------------------------------------------ */
+
+/*
+ * Two ways to read a field. A tp_btf program gets BTF-typed pointers as arguments and
+ * reads their fields with plain loads, which the verifier turns into fault-safe loads:
+ * one instruction each, where bpf_probe_read_kernel is a helper call each. `typed` says
+ * which one a task pointer is; it is a constant once inlined, so each program variant
+ * compiles to one way only. Both are CO-RE (vmlinux.h marks every struct
+ * preserve_access_index).
+ *
+ * Only scalar fields are loaded this way. Loading a pointer field from a trusted pointer
+ * makes the verifier search all of vmlinux BTF by name, several times per load (v6.x
+ * btf_nested_type_is_trusted): it quadrupled glassbox's start-up here.
+ */
+#define GB_RD(typed, p, field) ((typed) ? (p)->field : BPF_CORE_READ(p, field))
 
 static __always_inline __u32 gb_pid_level(struct pid *pid)
 {
@@ -64,7 +78,8 @@ static __always_inline __u32 gb_pid_level(struct pid *pid)
 	return level > GB_MAX_PID_NS_LEVEL ? GB_MAX_PID_NS_LEVEL : level;
 }
 
-/* pid->numbers[level]: the PID number and namespace at one level of the hierarchy. */
+/* pid->numbers[level]: the PID number and namespace at one level of the hierarchy. A
+ * variable index is beyond plain loads, so this one is always a helper call. */
 static __always_inline void gb_upid(struct pid *pid, __u32 level, struct upid *out)
 {
 	if (level > GB_MAX_PID_NS_LEVEL) {
@@ -76,6 +91,7 @@ static __always_inline void gb_upid(struct pid *pid, __u32 level, struct upid *o
 		out->nr = 0, out->ns = NULL;
 }
 
+/* ns comes out of gb_upid as a plain number: always a helper call */
 static __always_inline __u32 gb_pidns_ino(struct pid_namespace *ns)
 {
 	return ns ? BPF_CORE_READ(ns, ns.inum) : 0;
@@ -121,17 +137,21 @@ static __always_inline void gb_nsset_read(struct task_struct *task, struct gb_ns
 	}
 }
 
-/* The three PID views of a task: host, trace root's namespace, the task's own. */
+/*
+ * The three PID views of a task: host, trace root's namespace, the task's own. Reads of
+ * pid->numbers[] are skipped where the answer is already known: the trace root's level
+ * is usually the task's own, and a thread-group leader is its own leader.
+ */
 static __always_inline void gb_ids_read(struct task_struct *task, __u32 root_level,
-					struct gb_ids *ids)
+					struct gb_ids *ids, int typed)
 {
 	struct pid *tp = BPF_CORE_READ(task, thread_pid);
 	struct pid *lp = BPF_CORE_READ(task, group_leader, thread_pid);
 	struct upid up;
 	__u32 level;
 
-	ids->pid = BPF_CORE_READ(task, tgid);
-	ids->tid = BPF_CORE_READ(task, pid);
+	ids->pid = GB_RD(typed, task, tgid);
+	ids->tid = GB_RD(typed, task, pid);
 	ids->ns_pid = ids->ns_tid = ids->own_pid = ids->own_tid = 0;
 	ids->level = ids->pidns = 0;
 	if (!tp)
@@ -141,15 +161,22 @@ static __always_inline void gb_ids_read(struct task_struct *task, __u32 root_lev
 	gb_upid(tp, level, &up);
 	ids->own_tid = up.nr;
 	ids->pidns = gb_pidns_ino(up.ns);
-	if (root_level <= level) {
+	if (root_level == level) {
+		ids->ns_tid = ids->own_tid;
+	} else if (root_level < level) {
 		gb_upid(tp, root_level, &up);
 		ids->ns_tid = up.nr;
 	}
-	if (!lp)
-		lp = tp;
+	if (!lp || lp == tp) {
+		ids->own_pid = ids->own_tid;
+		ids->ns_pid = ids->ns_tid;
+		return;
+	}
 	gb_upid(lp, level, &up);
 	ids->own_pid = up.nr;
-	if (root_level <= level) {
+	if (root_level == level) {
+		ids->ns_pid = ids->own_pid;
+	} else if (root_level < level) {
 		gb_upid(lp, root_level, &up);
 		ids->ns_pid = up.nr;
 	}
@@ -185,17 +212,15 @@ static __always_inline int gb_kind_enabled(__u32 kind)
 
 /* ---- emitting -------------------------------------------------------------------- */
 
-static __always_inline void gb_count(__u32 kind, int lost)
+/* Counts a loss. Only losses: a received event is counted by the consumer, so the
+ * common path pays for no map lookup. */
+static __always_inline void gb_count_lost(__u32 kind)
 {
 	__u32 zero = 0;
 	struct gb_counters *c = bpf_map_lookup_elem(&gb_counters, &zero);
 
-	if (!c || kind >= GB_EV_KIND_MAX)
-		return;
-	if (lost)
+	if (c && kind < GB_EV_KIND_MAX)
 		c->lost[kind]++;
-	else
-		c->emitted[kind]++;
 }
 
 /* Reserve a record of `size` bytes; counts a loss when the ring buffer is full. */
@@ -204,20 +229,20 @@ static __always_inline void *gb_reserve(__u32 size, __u32 kind)
 	void *e = bpf_ringbuf_reserve(&gb_events, size, 0);
 
 	if (!e)
-		gb_count(kind, 1);
+		gb_count_lost(kind);
 	return e;
 }
 
 static __always_inline void gb_hdr_fill(struct gb_event_hdr *h, __u32 kind, __u32 method,
 					__u32 size, struct task_struct *task,
-					const struct gb_ns_filter *f)
+					const struct gb_ns_filter *f, int typed)
 {
 	h->ts_ns = bpf_ktime_get_ns();
 	h->kind = kind;
 	h->method = method;
 	h->size = size;
 	h->root_level = f->root_level;
-	gb_ids_read(task, f->root_level, &h->task);
+	gb_ids_read(task, f->root_level, &h->task, typed);
 	h->netns = gb_task_netns(task);
 	BPF_CORE_READ_STR_INTO(&h->comm, task, comm);
 }
@@ -227,13 +252,12 @@ static __always_inline void gb_hdr_fill(struct gb_event_hdr *h, __u32 kind, __u3
  * timeout anyway, so a quiet trace still prints within that bound, and a busy one costs
  * one wakeup per batch instead of one per event.
  */
-static __always_inline void gb_submit(void *e, __u32 kind)
+static __always_inline void gb_submit(void *e)
 {
 	__u64 avail = bpf_ringbuf_query(&gb_events, BPF_RB_AVAIL_DATA);
 
 	bpf_ringbuf_submit(e, avail >= gb_cfg_wakeup_bytes ? BPF_RB_FORCE_WAKEUP
 							   : BPF_RB_NO_WAKEUP);
-	gb_count(kind, 0);
 }
 
 /*

@@ -21,6 +21,7 @@ static __always_inline void gb_follow(struct task_struct *child, __u32 parent_pi
 static __always_inline int gb_on_newtask(struct task_struct *child, __u64 clone_flags,
 					 __u32 method)
 {
+	const int typed = method == GB_METHOD_TP_BTF; /* child is; parent (current) is not */
 	struct task_struct *parent = (struct task_struct *)bpf_get_current_task();
 	const struct gb_ns_filter *f = gb_traced(parent);
 	struct gb_ev_clone *e;
@@ -35,8 +36,8 @@ static __always_inline int gb_on_newtask(struct task_struct *child, __u64 clone_
 	e = gb_reserve(sizeof(*e), GB_EV_CLONE);
 	if (!e)
 		return 0;
-	gb_hdr_fill(&e->hdr, GB_EV_CLONE, method, sizeof(*e), parent, f);
-	gb_ids_read(child, f->root_level, &e->child);
+	gb_hdr_fill(&e->hdr, GB_EV_CLONE, method, sizeof(*e), parent, f, 0);
+	gb_ids_read(child, f->root_level, &e->child, typed);
 	e->flags = clone_flags;
 	e->ret = e->child.tid;
 	e->info = (clone_flags & GB_CLONE_THREAD) ? GB_CLONE_THREAD_CHILD : 0;
@@ -50,7 +51,7 @@ static __always_inline int gb_on_newtask(struct task_struct *child, __u64 clone_
 	}
 	gb_nsset_read(parent, &e->parent_ns);
 	gb_nsset_read(child, &e->child_ns);
-	gb_submit(e, GB_EV_CLONE);
+	gb_submit(e);
 	return 0;
 }
 
@@ -60,6 +61,7 @@ GB_TP_VARIANTS(task_newtask, gb_on_newtask(task, clone_flags, gb_method),
 static __always_inline int gb_on_exec(struct task_struct *p, __u32 argc, const char *filename,
 				      __u32 method)
 {
+	const int typed = method == GB_METHOD_TP_BTF;
 	const struct gb_ns_filter *f = gb_traced(p);
 	struct gb_ev_exec *e;
 	unsigned long start, end, len;
@@ -70,7 +72,7 @@ static __always_inline int gb_on_exec(struct task_struct *p, __u32 argc, const c
 	e = gb_reserve(sizeof(*e), GB_EV_EXEC);
 	if (!e)
 		return 0;
-	gb_hdr_fill(&e->hdr, GB_EV_EXEC, method, sizeof(*e), p, f);
+	gb_hdr_fill(&e->hdr, GB_EV_EXEC, method, sizeof(*e), p, f, typed);
 	e->ret = 0;
 	e->argc = argc;
 	n = bpf_probe_read_kernel_str(e->filename, sizeof(e->filename), filename);
@@ -88,7 +90,7 @@ static __always_inline int gb_on_exec(struct task_struct *p, __u32 argc, const c
 		e->argv_len = len;
 	else
 		e->argv_len = 0;
-	gb_submit(e, GB_EV_EXEC);
+	gb_submit(e);
 	return 0;
 }
 
@@ -99,6 +101,7 @@ GB_TP_VARIANTS(sched_process_exec, GB_EXEC_BODY, struct task_struct *p, pid_t ol
 
 static __always_inline int gb_on_exit(struct task_struct *p, __u32 method)
 {
+	const int typed = method == GB_METHOD_TP_BTF;
 	const struct gb_ns_filter *f = gb_traced(p);
 	struct gb_ev_exit *e;
 
@@ -107,8 +110,8 @@ static __always_inline int gb_on_exit(struct task_struct *p, __u32 method)
 	e = gb_reserve(sizeof(*e), GB_EV_EXIT);
 	if (!e)
 		return 0;
-	gb_hdr_fill(&e->hdr, GB_EV_EXIT, method, sizeof(*e), p, f);
-	e->exit_code = BPF_CORE_READ(p, exit_code);
+	gb_hdr_fill(&e->hdr, GB_EV_EXIT, method, sizeof(*e), p, f, typed);
+	e->exit_code = GB_RD(typed, p, exit_code);
 	e->info = 0;
 	if (e->hdr.task.pid != e->hdr.task.tid)
 		e->info |= GB_EXIT_THREAD;
@@ -120,7 +123,7 @@ static __always_inline int gb_on_exit(struct task_struct *p, __u32 method)
 		if (e->hdr.task.level == f->root_level)
 			e->info |= GB_EXIT_SANDBOX_INIT;
 	}
-	gb_submit(e, GB_EV_EXIT);
+	gb_submit(e);
 	return 0;
 }
 
@@ -145,7 +148,7 @@ int gb_tp_task_newtask(struct trace_event_raw_task_newtask *ctx)
 	if (!e)
 		return 0;
 	__builtin_memset(&e->child, 0, sizeof(e->child));
-	gb_hdr_fill(&e->hdr, GB_EV_CLONE, GB_METHOD_TRACEPOINT, sizeof(*e), parent, f);
+	gb_hdr_fill(&e->hdr, GB_EV_CLONE, GB_METHOD_TRACEPOINT, sizeof(*e), parent, f, 0);
 	e->flags = BPF_CORE_READ(ctx, clone_flags);
 	e->child.tid = BPF_CORE_READ(ctx, pid);
 	e->child.pid = (e->flags & GB_CLONE_THREAD) ? e->hdr.task.pid : e->child.tid;
@@ -155,7 +158,7 @@ int gb_tp_task_newtask(struct trace_event_raw_task_newtask *ctx)
 	e->child_pidns_parent = 0;
 	gb_nsset_read(parent, &e->parent_ns);
 	__builtin_memset(&e->child_ns, 0, sizeof(e->child_ns));
-	gb_submit(e, GB_EV_CLONE);
+	gb_submit(e);
 	return 0;
 }
 

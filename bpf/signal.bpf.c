@@ -16,6 +16,7 @@ static __always_inline int gb_on_signal_generate(int sig, struct kernel_siginfo 
 						 struct task_struct *target, int group,
 						 int result, __u32 method)
 {
+	const int typed = method == GB_METHOD_TP_BTF; /* target is; sender (current) is not */
 	struct task_struct *sender = (struct task_struct *)bpf_get_current_task();
 	const struct gb_ns_filter *f;
 	struct gb_ev_signal *e;
@@ -29,8 +30,8 @@ static __always_inline int gb_on_signal_generate(int sig, struct kernel_siginfo 
 	e = gb_reserve(sizeof(*e), GB_EV_SIGNAL_GENERATE);
 	if (!e)
 		return 0;
-	gb_hdr_fill(&e->hdr, GB_EV_SIGNAL_GENERATE, method, sizeof(*e), sender, f);
-	gb_ids_read(target, f->root_level, &e->target);
+	gb_hdr_fill(&e->hdr, GB_EV_SIGNAL_GENERATE, method, sizeof(*e), sender, f, 0);
+	gb_ids_read(target, f->root_level, &e->target, typed);
 	e->target_netns = gb_task_netns(target);
 	e->sig = sig;
 	e->code = gb_si_code(info);
@@ -38,7 +39,7 @@ static __always_inline int gb_on_signal_generate(int sig, struct kernel_siginfo 
 	e->group = group;
 	e->syscall_nr = 0;
 	BPF_CORE_READ_STR_INTO(&e->target_comm, target, comm);
-	gb_submit(e, GB_EV_SIGNAL_GENERATE);
+	gb_submit(e);
 	return 0;
 }
 
@@ -58,7 +59,7 @@ static __always_inline int gb_on_signal_deliver(int sig, int code, unsigned long
 	e = gb_reserve(sizeof(*e), GB_EV_SIGNAL_DELIVER);
 	if (!e)
 		return 0;
-	gb_hdr_fill(&e->hdr, GB_EV_SIGNAL_DELIVER, method, sizeof(*e), task, f);
+	gb_hdr_fill(&e->hdr, GB_EV_SIGNAL_DELIVER, method, sizeof(*e), task, f, 0);
 	e->target = e->hdr.task; /* the receiver is the task running the handler */
 	e->target_netns = e->hdr.netns;
 	e->sig = sig;
@@ -69,7 +70,7 @@ static __always_inline int gb_on_signal_deliver(int sig, int code, unsigned long
 	e->group = 0;
 	e->syscall_nr = 0;
 	__builtin_memcpy(e->target_comm, e->hdr.comm, sizeof(e->target_comm));
-	gb_submit(e, GB_EV_SIGNAL_DELIVER);
+	gb_submit(e);
 	return 0;
 }
 
@@ -91,7 +92,7 @@ int gb_tp_signal_generate(struct trace_event_raw_signal_generate *ctx)
 	e = gb_reserve(sizeof(*e), GB_EV_SIGNAL_GENERATE);
 	if (!e)
 		return 0;
-	gb_hdr_fill(&e->hdr, GB_EV_SIGNAL_GENERATE, GB_METHOD_TRACEPOINT, sizeof(*e), sender, f);
+	gb_hdr_fill(&e->hdr, GB_EV_SIGNAL_GENERATE, GB_METHOD_TRACEPOINT, sizeof(*e), sender, f, 0);
 	__builtin_memset(&e->target, 0, sizeof(e->target));
 	e->target.pid = e->target.tid = BPF_CORE_READ(ctx, pid);
 	e->target_netns = 0;
@@ -101,7 +102,7 @@ int gb_tp_signal_generate(struct trace_event_raw_signal_generate *ctx)
 	e->group = BPF_CORE_READ(ctx, group);
 	e->syscall_nr = 0;
 	BPF_CORE_READ_STR_INTO(&e->target_comm, ctx, comm);
-	gb_submit(e, GB_EV_SIGNAL_GENERATE);
+	gb_submit(e);
 	return 0;
 }
 

@@ -183,7 +183,6 @@ struct gb_ev_netdev_move {
 
 /* Per-kind counters in the kernel: events lost because the ring buffer was full. */
 struct gb_counters {
-	__u64 emitted[GB_EV_KIND_MAX];
 	__u64 lost[GB_EV_KIND_MAX];
 };
 
