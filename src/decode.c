@@ -129,11 +129,20 @@ const char *gb_signal_name(int sig, char *buf, size_t size)
 	for (size_t i = 0; i < GB_ARRAY_SIZE(signals); i++)
 		if (signals[i].sig == sig)
 			return signals[i].name;
-	if (sig >= GB_KERNEL_SIGRTMIN && sig <= GB_KERNEL_SIGRTMAX) {
-		if (sig == GB_KERNEL_SIGRTMIN)
-			snprintf(buf, size, "SIGRTMIN");
-		else
-			snprintf(buf, size, "SIGRTMIN+%d", sig - GB_KERNEL_SIGRTMIN);
+	if (sig >= GB_KERNEL_SIGRTMIN && sig <= GB_KERNEL_SIGRTMAX &&
+	    size >= sizeof("SIGRTMIN+NN")) {
+		/* by hand, not snprintf: a signal storm names this for every event */
+		int n = sig - GB_KERNEL_SIGRTMIN;
+		char *p = buf + sizeof("SIGRTMIN") - 1;
+
+		memcpy(buf, "SIGRTMIN", sizeof("SIGRTMIN") - 1);
+		if (n) {
+			*p++ = '+';
+			if (n >= 10)
+				*p++ = '0' + n / 10;
+			*p++ = '0' + n % 10;
+		}
+		*p = 0;
 		return buf;
 	}
 	return NULL;

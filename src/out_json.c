@@ -45,22 +45,40 @@ static void key_bool(struct gb_outbuf *b, const char *k, int v, int *first)
 	gb_out_str(b, v ? "true" : "false");
 }
 
-/* pid, tid, ns_pid, ns_tid, own_pid, own_tid, level, pidns, under one prefix */
-#define ID_KEYS(p)                                                                  \
-	{ p "pid", p "tid", p "ns_pid", p "ns_tid", p "own_pid", p "own_tid", p "level", \
-	  p "pidns" }
-static const char *const task_keys[8] = ID_KEYS("");
-static const char *const child_keys[8] = ID_KEYS("child_");
-static const char *const target_keys[8] = ID_KEYS("target_");
+/* A string of ours that needs no escaping (names from decode.c's tables). */
+static void key_name(struct gb_outbuf *b, const char *k, const char *s, int *first)
+{
+	gb_json_key(b, k, first);
+	gb_out_char(b, '"');
+	gb_out_str(b, s);
+	gb_out_char(b, '"');
+}
 
-static void ids(struct gb_outbuf *b, const char *const keys[8], const struct gb_ids *id,
+/* pid, tid, ns_pid, ns_tid, own_pid, own_tid, level, pidns, under one prefix; never the
+ * first member of an object, so each key carries its comma, and its length */
+struct id_key {
+	const char *s;
+	size_t n;
+};
+#define ID_KEY(k) { ",\"" k "\":", sizeof(",\"" k "\":") - 1 }
+#define ID_KEYS(p)                                                                       \
+	{ ID_KEY(p "pid"), ID_KEY(p "tid"), ID_KEY(p "ns_pid"), ID_KEY(p "ns_tid"),          \
+	  ID_KEY(p "own_pid"), ID_KEY(p "own_tid"), ID_KEY(p "level"), ID_KEY(p "pidns") }
+static const struct id_key task_keys[8] = ID_KEYS("");
+static const struct id_key child_keys[8] = ID_KEYS("child_");
+static const struct id_key target_keys[8] = ID_KEYS("target_");
+
+static void ids(struct gb_outbuf *b, const struct id_key keys[8], const struct gb_ids *id,
 		int *first)
 {
 	const __u32 vals[8] = { id->pid, id->tid, id->ns_pid, id->ns_tid,
 				id->own_pid, id->own_tid, id->level, id->pidns };
 
-	for (size_t i = 0; i < 8; i++)
-		key_u64(b, keys[i], vals[i], first);
+	*first = 0;
+	for (size_t i = 0; i < 8; i++) {
+		gb_out_mem(b, keys[i].s, keys[i].n);
+		gb_out_u64(b, vals[i]);
+	}
 }
 
 static void flags_array(struct gb_outbuf *b, const char *k, uint64_t flags, int *first)
@@ -93,11 +111,12 @@ static void sig_fields(struct gb_outbuf *b, int sig, int *first)
 	const char *name = gb_signal_name(sig, buf, sizeof(buf));
 
 	key_i64(b, "sig", sig, first);
-	gb_json_key(b, "sig_name", first);
-	if (name)
-		gb_json_str(b, name, 16);
-	else
+	if (name) {
+		key_name(b, "sig_name", name, first);
+	} else {
+		gb_json_key(b, "sig_name", first);
 		gb_out_str(b, "null");
+	}
 }
 
 static void nsset(struct gb_outbuf *b, const char *k, const struct gb_nsset *s, int *first)
@@ -236,13 +255,13 @@ static void signal_body(struct gb_outbuf *b, const struct gb_ev_signal *e, uint3
 	key_str(b, "target_comm", e->target_comm, GB_COMM_LEN, f);
 	key_i64(b, "code", e->code, f);
 	if (code)
-		key_str(b, "code_name", code, 16, f);
+		key_name(b, "code_name", code, f);
 	if (kind == GB_EV_SIGNAL_GENERATE) {
-		key_str(b, "result", gb_sig_result_name(e->result), 32, f);
+		key_name(b, "result", gb_sig_result_name(e->result), f);
 		key_bool(b, "group", e->group, f);
 	} else {
-		key_str(b, "action", gb_sig_action_name(e->result), 16, f);
-		key_str(b, "default_action", gb_signal_default_action(e->sig), 16, f);
+		key_name(b, "action", gb_sig_action_name(e->result), f);
+		key_name(b, "default_action", gb_signal_default_action(e->sig), f);
 	}
 }
 
@@ -288,14 +307,14 @@ static int json_event(struct gb_sink *s, const struct gb_event_hdr *h, size_t si
 
 	gb_out_char(b, '{');
 	key_u64(b, "v", GB_JSON_SCHEMA, &f);
-	key_str(b, "event", kind ? kind : "unknown", 32, &f);
+	key_name(b, "event", kind ? kind : "unknown", &f);
 	key_u64(b, "ts_ns", h->ts_ns, &f);
 	if (js->opts.abs_time)
 		key_u64(b, "time_ns", h->ts_ns - js->info.start_mono_ns + js->info.start_real_ns, &f);
 	ids(b, task_keys, &h->task, &f);
 	key_u64(b, "netns", h->netns, &f);
 	key_str(b, "comm", h->comm, GB_COMM_LEN, &f);
-	key_str(b, "method", gb_method_name(h->method), 16, &f);
+	key_name(b, "method", gb_method_name(h->method), &f);
 	switch (h->kind) {
 	case GB_EV_CLONE:
 		clone_body(b, (const struct gb_ev_clone *)h, &f);

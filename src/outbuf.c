@@ -55,7 +55,12 @@ char *gb_outbuf_room(struct gb_outbuf *b, size_t n)
 	return b->data + b->len;
 }
 
-void gb_out_mem(struct gb_outbuf *b, const void *p, size_t n)
+const char gb_digit_pairs[200] = "00010203040506070809101112131415161718192021222324"
+				  "25262728293031323334353637383940414243444546474849"
+				  "50515253545556575859606162636465666768697071727374"
+				  "75767778798081828384858687888990919293949596979899";
+
+void gb_out_mem_slow(struct gb_outbuf *b, const void *p, size_t n)
 {
 	char *dst = gb_outbuf_room(b, n);
 
@@ -75,40 +80,13 @@ void gb_out_mem(struct gb_outbuf *b, const void *p, size_t n)
 	b->len += n;
 }
 
-void gb_out_str(struct gb_outbuf *b, const char *s)
-{
-	gb_out_mem(b, s, strlen(s));
-}
-
-void gb_out_char(struct gb_outbuf *b, char c)
+void gb_out_char_slow(struct gb_outbuf *b, char c)
 {
 	char *dst = gb_outbuf_room(b, 1);
 
 	if (dst) {
 		*dst = c;
 		b->len++;
-	}
-}
-
-void gb_out_u64(struct gb_outbuf *b, uint64_t v)
-{
-	char tmp[24];
-	int i = sizeof(tmp);
-
-	do {
-		tmp[--i] = '0' + v % 10;
-		v /= 10;
-	} while (v);
-	gb_out_mem(b, tmp + i, sizeof(tmp) - i);
-}
-
-void gb_out_i64(struct gb_outbuf *b, int64_t v)
-{
-	if (v < 0) {
-		gb_out_char(b, '-');
-		gb_out_u64(b, (uint64_t)0 - (uint64_t)v);
-	} else {
-		gb_out_u64(b, (uint64_t)v);
 	}
 }
 
@@ -224,16 +202,6 @@ void gb_json_str(struct gb_outbuf *b, const char *s, size_t maxlen)
 		}
 	}
 	gb_out_char(b, '"');
-}
-
-void gb_json_key(struct gb_outbuf *b, const char *key, int *first)
-{
-	if (!*first)
-		gb_out_char(b, ',');
-	*first = 0;
-	gb_out_char(b, '"');
-	gb_out_str(b, key);
-	gb_out_mem(b, "\":", 2);
 }
 
 static size_t escape_into(char *dst, size_t size, const char *s, size_t maxlen, int json)
