@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -104,7 +105,7 @@ static int set_autoload(struct bpf_object *obj, const char *name, bool on)
 }
 
 int gb_observer_open(struct gb_observer **out, const struct gb_observe_opts *o,
-		     const struct gb_features *f, struct gb_sink *sinks)
+		     struct gb_features *f, struct gb_sink *sinks)
 {
 	struct gb_family_choice choice[N_FAMILIES];
 	struct gb_observer *ob;
@@ -116,6 +117,9 @@ int gb_observer_open(struct gb_observer **out, const struct gb_observe_opts *o,
 		return -ENOTSUP;
 	}
 	gb_observe_choose(f, choice, N_FAMILIES);
+	/* libbpf parses its own copy of the kernel's BTF while loading: two at once were
+	 * a third of glassbox's peak memory */
+	gb_features_free(f);
 	ob = calloc(1, sizeof(*ob));
 	if (!ob)
 		return -ENOMEM;
@@ -178,6 +182,9 @@ int gb_observer_open(struct gb_observer **out, const struct gb_observe_opts *o,
 		       gb_verbose ? "" : " (run with -v for the kernel's log)");
 		goto fail;
 	}
+	/* libbpf has freed its copy of the kernel's BTF (over 10 MiB here), but malloc keeps
+	 * it on the heap: give it back before the ring buffer and the output grow */
+	malloc_trim(0);
 	err = glassbox_bpf__attach(ob->skel);
 	if (err) {
 		gb_err("attaching the BPF programs failed: %s", strerror(-err));

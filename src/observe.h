@@ -34,9 +34,9 @@ size_t gb_observe_choose(const struct gb_features *f, struct gb_family_choice *c
 			 size_t max);
 
 /* Returns 0 or -errno; prints one line on failure. Missing methods for a requested
- * kind give -ENOTSUP. */
+ * kind give -ENOTSUP. Frees f's kernel BTF once it has chosen (gb_features_free). */
 int gb_observer_open(struct gb_observer **out, const struct gb_observe_opts *o,
-		     const struct gb_features *f, struct gb_sink *sinks);
+		     struct gb_features *f, struct gb_sink *sinks);
 /* where consumed events go; may be set after open, before the filter is filled */
 void gb_observer_set_sinks(struct gb_observer *ob, struct gb_sink *sinks);
 int gb_observer_add_pidns(struct gb_observer *ob, uint32_t ino, uint32_t root_level);
