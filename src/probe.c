@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
@@ -19,6 +20,32 @@ static const struct bpf_insn ret0[] = {
 	{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
 	{ .code = BPF_JMP | BPF_EXIT },
 };
+
+/*
+ * The kernel's BTF, parsed from a mapping of /sys/kernel/btf/vmlinux where the kernel
+ * allows one (v6.16): reading its 5 MiB in page-sized pieces took as long as parsing
+ * it, a quarter of glassbox's start-up. Elsewhere libbpf reads it.
+ */
+static struct btf *load_vmlinux_btf(void)
+{
+	int fd = open(VMLINUX_BTF, O_RDONLY | O_CLOEXEC);
+	struct btf *btf = NULL;
+	struct stat st;
+	void *p;
+
+	if (fd >= 0 && !fstat(fd, &st) && st.st_size > 0) {
+		p = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (p != MAP_FAILED) {
+			btf = btf__new(p, st.st_size); /* copies what it keeps */
+			munmap(p, st.st_size);
+			if (libbpf_get_error(btf))
+				btf = NULL;
+		}
+	}
+	if (fd >= 0)
+		close(fd);
+	return btf ? btf : btf__load_vmlinux_btf();
+}
 
 /* "denied here" and "not in this kernel" read differently to the user; name the errno */
 static void why_errno(char *why, const char *what, int err)
@@ -189,7 +216,7 @@ int gb_features_probe(struct gb_features *f)
 		snprintf(f->btf_why, GB_WHY_LEN, "kernel has no BTF (%s: %s)", VMLINUX_BTF,
 			 strerror(errno));
 	} else {
-		f->vmlinux_btf = btf__load_vmlinux_btf();
+		f->vmlinux_btf = load_vmlinux_btf();
 		err = libbpf_get_error(f->vmlinux_btf);
 		if (err) {
 			f->vmlinux_btf = NULL;
