@@ -54,6 +54,7 @@ extern const volatile __u32 gb_cfg_filter_netns;  /* also trace tasks by network
 extern const volatile __u32 gb_cfg_follow_netns;  /* add netns created by traced tasks */
 extern const volatile __u64 gb_cfg_wakeup_bytes;  /* wake the consumer past this fill */
 extern const volatile __u32 gb_cfg_kind_mask;     /* bit per enum gb_event_kind to emit */
+extern const volatile __u32 gb_cfg_min_level;     /* no traced PID namespace is shallower */
 
 /* ---- reading kernel memory ------------------------------------------------------ */
 
@@ -97,16 +98,21 @@ static __always_inline __u32 gb_pidns_ino(struct pid_namespace *ns)
 	return ns ? BPF_CORE_READ(ns, ns.inum) : 0;
 }
 
+/* Inode of the PID namespace at `level` of a struct pid: its own at pid->level. */
+static __always_inline __u32 gb_pid_ns_at(struct pid *pid, __u32 level)
+{
+	struct upid up;
+
+	gb_upid(pid, level, &up);
+	return gb_pidns_ino(up.ns);
+}
+
 /* Inode of the PID namespace the task lives in (task_active_pid_ns()). */
 static __always_inline __u32 gb_task_pidns(struct task_struct *task)
 {
 	struct pid *pid = BPF_CORE_READ(task, thread_pid);
-	struct upid up;
 
-	if (!pid)
-		return 0;
-	gb_upid(pid, gb_pid_level(pid), &up);
-	return gb_pidns_ino(up.ns);
+	return pid ? gb_pid_ns_at(pid, gb_pid_level(pid)) : 0;
 }
 
 static __always_inline __u32 gb_task_netns(struct task_struct *task)
@@ -188,17 +194,26 @@ static const struct gb_ns_filter gb_filter_all = { .root_level = 0 };
 
 /*
  * Is this task inside a traced namespace? One hash lookup on the PID namespace inode;
- * the network-namespace lookup runs only when a trace asked for one.
+ * the network-namespace lookup runs only when a trace asked for one. A task whose PID
+ * namespace is shallower than any traced one (every task of the host, for a sandbox)
+ * is turned away after two reads, before the namespace's inode and the lookup.
  */
 static __always_inline const struct gb_ns_filter *gb_traced(struct task_struct *task)
 {
-	const struct gb_ns_filter *f;
-	__u32 ino;
+	const struct gb_ns_filter *f = NULL;
+	struct pid *pid;
+	__u32 ino, level;
 
 	if (gb_cfg_trace_all)
 		return &gb_filter_all;
-	ino = gb_task_pidns(task);
-	f = bpf_map_lookup_elem(&gb_traced_pidns, &ino);
+	pid = BPF_CORE_READ(task, thread_pid);
+	if (pid) {
+		level = gb_pid_level(pid);
+		if (level >= gb_cfg_min_level) {
+			ino = gb_pid_ns_at(pid, level);
+			f = bpf_map_lookup_elem(&gb_traced_pidns, &ino);
+		}
+	}
 	if (f || !gb_cfg_filter_netns)
 		return f;
 	ino = gb_task_netns(task);

@@ -169,6 +169,7 @@ int gb_observer_open(struct gb_observer **out, const struct gb_observe_opts *o,
 	ob->skel->rodata->gb_cfg_follow_netns = o->follow_netns;
 	ob->skel->rodata->gb_cfg_wakeup_bytes = o->wakeup_bytes;
 	ob->skel->rodata->gb_cfg_kind_mask = o->kind_mask;
+	ob->skel->rodata->gb_cfg_min_level = o->min_level;
 	err = bpf_map__set_max_entries(ob->skel->maps.gb_events, o->ring_size);
 	if (err) {
 		gb_err("ring buffer size %llu rejected: %s", (unsigned long long)o->ring_size,

@@ -20,6 +20,8 @@ struct gb_observe_opts {
 	int trace_all;          /* every task on the machine */
 	int filter_netns;       /* trace tasks by network namespace too */
 	int follow_netns;       /* add network namespaces traced tasks create */
+	uint32_t min_level;     /* no PID namespace to trace is shallower (host = 0): the
+				 * kernel side turns away shallower tasks without a lookup */
 };
 
 /* An event family (one tracepoint) and which event kinds need it. */

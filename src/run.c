@@ -174,6 +174,11 @@ int gb_cmd_run(struct gb_opts *o)
 		return err == -ENOENT ? GB_EXIT_NOT_FOUND : GB_EXIT_CANNOT_EXEC;
 	}
 	so.path = path;
+	/* the sandbox's PID namespace is a child of glassbox's own */
+	if (!gb_pid_ns_level(getpid(), &oo.min_level))
+		oo.min_level++;
+	else
+		oo.min_level = 0;
 
 	if (gb_features_probe(&feat))
 		return GB_EXIT_NOFEATURE;
