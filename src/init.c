@@ -27,12 +27,13 @@ void gb_exec_command(const struct gb_spawn_opts *o)
 	sigset_t none;
 	int err;
 
-	/* COMMAND starts with default dispositions and nothing blocked */
+	/* COMMAND starts with nothing blocked and the dispositions glassbox was started
+	 * with: default, or ignored where whoever started glassbox ignored them (nohup) */
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	for (size_t i = 0; i < GB_ARRAY_SIZE(forwarded); i++)
-		signal(forwarded[i], SIG_DFL);
-	signal(SIGPIPE, SIG_DFL);
+		signal(forwarded[i], sigismember(&o->ignored, forwarded[i]) ? SIG_IGN : SIG_DFL);
+	signal(SIGPIPE, sigismember(&o->ignored, SIGPIPE) ? SIG_IGN : SIG_DFL);
 	execv(o->path, o->argv);
 	err = errno;
 	gb_err("%s: %s", o->argv[0], strerror(err));
