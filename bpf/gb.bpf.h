@@ -144,15 +144,37 @@ static __always_inline void gb_nsset_read(struct task_struct *task, struct gb_ns
 }
 
 /*
- * The three PID views of a task: host, trace root's namespace, the task's own. Reads of
+ * A task's struct pid, level, PID number and namespace there: what the filter reads
+ * anyway, kept so that the event's PID views do not read it again.
+ */
+struct gb_pidv {
+	struct pid *pid;
+	__u32 level;
+	__u32 nr;   /* the PID number in the task's own namespace */
+	__u32 ino;  /* inode of the task's own PID namespace */
+	__u32 full; /* nr and ino are filled in */
+};
+
+static __always_inline void gb_pidv_finish(struct gb_pidv *v)
+{
+	struct upid up;
+
+	gb_upid(v->pid, v->level, &up);
+	v->nr = up.nr;
+	v->ino = gb_pidns_ino(up.ns);
+	v->full = 1;
+}
+
+/*
+ * The three PID views of a task: host, trace root's namespace, the task's own. v holds
+ * what the filter read of this task, or nothing (full == 0 and pid == NULL). Reads of
  * pid->numbers[] are skipped where the answer is already known: the trace root's level
  * is usually the task's own, and a thread-group leader is its own leader.
  */
 static __always_inline void gb_ids_read(struct task_struct *task, __u32 root_level,
-					struct gb_ids *ids, int typed)
+					struct gb_ids *ids, int typed, struct gb_pidv *v)
 {
-	struct pid *tp = BPF_CORE_READ(task, thread_pid);
-	struct pid *lp = BPF_CORE_READ(task, group_leader, thread_pid);
+	struct pid *tp, *lp;
 	struct upid up;
 	__u32 level;
 
@@ -160,19 +182,27 @@ static __always_inline void gb_ids_read(struct task_struct *task, __u32 root_lev
 	ids->tid = GB_RD(typed, task, pid);
 	ids->ns_pid = ids->ns_tid = ids->own_pid = ids->own_tid = 0;
 	ids->level = ids->pidns = 0;
-	if (!tp)
-		return;
-	level = gb_pid_level(tp);
+	if (!v->full) {
+		if (!v->pid) {
+			v->pid = BPF_CORE_READ(task, thread_pid);
+			if (!v->pid)
+				return;
+			v->level = gb_pid_level(v->pid);
+		}
+		gb_pidv_finish(v);
+	}
+	tp = v->pid;
+	level = v->level;
 	ids->level = level;
-	gb_upid(tp, level, &up);
-	ids->own_tid = up.nr;
-	ids->pidns = gb_pidns_ino(up.ns);
+	ids->own_tid = v->nr;
+	ids->pidns = v->ino;
 	if (root_level == level) {
 		ids->ns_tid = ids->own_tid;
 	} else if (root_level < level) {
 		gb_upid(tp, root_level, &up);
 		ids->ns_tid = up.nr;
 	}
+	lp = BPF_CORE_READ(task, group_leader, thread_pid);
 	if (!lp || lp == tp) {
 		ids->own_pid = ids->own_tid;
 		ids->ns_pid = ids->ns_tid;
@@ -196,22 +226,23 @@ static const struct gb_ns_filter gb_filter_all = { .root_level = 0 };
  * Is this task inside a traced namespace? One hash lookup on the PID namespace inode;
  * the network-namespace lookup runs only when a trace asked for one. A task whose PID
  * namespace is shallower than any traced one (every task of the host, for a sandbox)
- * is turned away after two reads, before the namespace's inode and the lookup.
+ * is turned away after two reads, before the namespace's inode and the lookup. What
+ * it read is left in v (zeroed by the caller) for gb_ids_read.
  */
-static __always_inline const struct gb_ns_filter *gb_traced(struct task_struct *task)
+static __always_inline const struct gb_ns_filter *gb_traced(struct task_struct *task,
+							    struct gb_pidv *v)
 {
 	const struct gb_ns_filter *f = NULL;
-	struct pid *pid;
-	__u32 ino, level;
+	__u32 ino;
 
 	if (gb_cfg_trace_all)
 		return &gb_filter_all;
-	pid = BPF_CORE_READ(task, thread_pid);
-	if (pid) {
-		level = gb_pid_level(pid);
-		if (level >= gb_cfg_min_level) {
-			ino = gb_pid_ns_at(pid, level);
-			f = bpf_map_lookup_elem(&gb_traced_pidns, &ino);
+	v->pid = BPF_CORE_READ(task, thread_pid);
+	if (v->pid) {
+		v->level = gb_pid_level(v->pid);
+		if (v->level >= gb_cfg_min_level) {
+			gb_pidv_finish(v);
+			f = bpf_map_lookup_elem(&gb_traced_pidns, &v->ino);
 		}
 	}
 	if (f || !gb_cfg_filter_netns)
@@ -250,14 +281,15 @@ static __always_inline void *gb_reserve(__u32 size, __u32 kind)
 
 static __always_inline void gb_hdr_fill(struct gb_event_hdr *h, __u32 kind, __u32 method,
 					__u32 size, struct task_struct *task,
-					const struct gb_ns_filter *f, int typed)
+					const struct gb_ns_filter *f, int typed,
+					struct gb_pidv *v)
 {
 	h->ts_ns = bpf_ktime_get_ns();
 	h->kind = kind;
 	h->method = method;
 	h->size = size;
 	h->root_level = f->root_level;
-	gb_ids_read(task, f->root_level, &h->task, typed);
+	gb_ids_read(task, f->root_level, &h->task, typed, v);
 	h->netns = gb_task_netns(task);
 	BPF_CORE_READ_STR_INTO(&h->comm, task, comm);
 }

@@ -23,7 +23,8 @@ static __always_inline int gb_on_newtask(struct task_struct *child, __u64 clone_
 {
 	const int typed = method == GB_METHOD_TP_BTF; /* child is; parent (current) is not */
 	struct task_struct *parent = (struct task_struct *)bpf_get_current_task();
-	const struct gb_ns_filter *f = gb_traced(parent);
+	struct gb_pidv pv = {}, cv = {};
+	const struct gb_ns_filter *f = gb_traced(parent, &pv);
 	struct gb_ev_clone *e;
 	struct pid *cp;
 	struct upid up;
@@ -36,8 +37,8 @@ static __always_inline int gb_on_newtask(struct task_struct *child, __u64 clone_
 	e = gb_reserve(sizeof(*e), GB_EV_CLONE);
 	if (!e)
 		return 0;
-	gb_hdr_fill(&e->hdr, GB_EV_CLONE, method, sizeof(*e), parent, f, 0);
-	gb_ids_read(child, f->root_level, &e->child, typed);
+	gb_hdr_fill(&e->hdr, GB_EV_CLONE, method, sizeof(*e), parent, f, 0, &pv);
+	gb_ids_read(child, f->root_level, &e->child, typed, &cv);
 	e->flags = clone_flags;
 	e->ret = e->child.tid;
 	e->info = (clone_flags & GB_CLONE_THREAD) ? GB_CLONE_THREAD_CHILD : 0;
@@ -62,7 +63,8 @@ static __always_inline int gb_on_exec(struct task_struct *p, __u32 argc, const c
 				      __u32 method)
 {
 	const int typed = method == GB_METHOD_TP_BTF;
-	const struct gb_ns_filter *f = gb_traced(p);
+	struct gb_pidv pv = {};
+	const struct gb_ns_filter *f = gb_traced(p, &pv);
 	struct gb_ev_exec *e;
 	unsigned long start, end, len;
 	long n;
@@ -72,7 +74,7 @@ static __always_inline int gb_on_exec(struct task_struct *p, __u32 argc, const c
 	e = gb_reserve(sizeof(*e), GB_EV_EXEC);
 	if (!e)
 		return 0;
-	gb_hdr_fill(&e->hdr, GB_EV_EXEC, method, sizeof(*e), p, f, typed);
+	gb_hdr_fill(&e->hdr, GB_EV_EXEC, method, sizeof(*e), p, f, typed, &pv);
 	e->ret = 0;
 	e->argc = argc;
 	n = bpf_probe_read_kernel_str(e->filename, sizeof(e->filename), filename);
@@ -102,7 +104,8 @@ GB_TP_VARIANTS(sched_process_exec, GB_EXEC_BODY, struct task_struct *p, pid_t ol
 static __always_inline int gb_on_exit(struct task_struct *p, __u32 method)
 {
 	const int typed = method == GB_METHOD_TP_BTF;
-	const struct gb_ns_filter *f = gb_traced(p);
+	struct gb_pidv pv = {};
+	const struct gb_ns_filter *f = gb_traced(p, &pv);
 	struct gb_ev_exit *e;
 
 	if (!f || !gb_kind_enabled(GB_EV_EXIT))
@@ -110,7 +113,7 @@ static __always_inline int gb_on_exit(struct task_struct *p, __u32 method)
 	e = gb_reserve(sizeof(*e), GB_EV_EXIT);
 	if (!e)
 		return 0;
-	gb_hdr_fill(&e->hdr, GB_EV_EXIT, method, sizeof(*e), p, f, typed);
+	gb_hdr_fill(&e->hdr, GB_EV_EXIT, method, sizeof(*e), p, f, typed, &pv);
 	e->exit_code = GB_RD(typed, p, exit_code);
 	e->info = 0;
 	if (e->hdr.task.pid != e->hdr.task.tid)
@@ -139,7 +142,8 @@ SEC("tracepoint/task/task_newtask")
 int gb_tp_task_newtask(struct trace_event_raw_task_newtask *ctx)
 {
 	struct task_struct *parent = (struct task_struct *)bpf_get_current_task();
-	const struct gb_ns_filter *f = gb_traced(parent);
+	struct gb_pidv pv = {};
+	const struct gb_ns_filter *f = gb_traced(parent, &pv);
 	struct gb_ev_clone *e;
 
 	if (!f || !gb_kind_enabled(GB_EV_CLONE))
@@ -148,7 +152,7 @@ int gb_tp_task_newtask(struct trace_event_raw_task_newtask *ctx)
 	if (!e)
 		return 0;
 	__builtin_memset(&e->child, 0, sizeof(e->child));
-	gb_hdr_fill(&e->hdr, GB_EV_CLONE, GB_METHOD_TRACEPOINT, sizeof(*e), parent, f, 0);
+	gb_hdr_fill(&e->hdr, GB_EV_CLONE, GB_METHOD_TRACEPOINT, sizeof(*e), parent, f, 0, &pv);
 	e->flags = BPF_CORE_READ(ctx, clone_flags);
 	e->child.tid = BPF_CORE_READ(ctx, pid);
 	e->child.pid = (e->flags & GB_CLONE_THREAD) ? e->hdr.task.pid : e->child.tid;

@@ -18,20 +18,21 @@ static __always_inline int gb_on_signal_generate(int sig, struct kernel_siginfo 
 {
 	const int typed = method == GB_METHOD_TP_BTF; /* target is; sender (current) is not */
 	struct task_struct *sender = (struct task_struct *)bpf_get_current_task();
+	struct gb_pidv sv = {}, tv = {};
 	const struct gb_ns_filter *f;
 	struct gb_ev_signal *e;
 
 	/* traced when the target is inside, or when something inside signals out */
-	f = gb_traced(target);
+	f = gb_traced(target, &tv);
 	if (!f)
-		f = gb_traced(sender);
+		f = gb_traced(sender, &sv);
 	if (!f || !gb_kind_enabled(GB_EV_SIGNAL_GENERATE))
 		return 0;
 	e = gb_reserve(sizeof(*e), GB_EV_SIGNAL_GENERATE);
 	if (!e)
 		return 0;
-	gb_hdr_fill(&e->hdr, GB_EV_SIGNAL_GENERATE, method, sizeof(*e), sender, f, 0);
-	gb_ids_read(target, f->root_level, &e->target, typed);
+	gb_hdr_fill(&e->hdr, GB_EV_SIGNAL_GENERATE, method, sizeof(*e), sender, f, 0, &sv);
+	gb_ids_read(target, f->root_level, &e->target, typed, &tv);
 	e->target_netns = gb_task_netns(target);
 	e->sig = sig;
 	e->code = gb_si_code(info);
@@ -51,7 +52,8 @@ static __always_inline int gb_on_signal_deliver(int sig, int code, unsigned long
 						__u32 method)
 {
 	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-	const struct gb_ns_filter *f = gb_traced(task);
+	struct gb_pidv pv = {};
+	const struct gb_ns_filter *f = gb_traced(task, &pv);
 	struct gb_ev_signal *e;
 
 	if (!f || !gb_kind_enabled(GB_EV_SIGNAL_DELIVER))
@@ -59,7 +61,7 @@ static __always_inline int gb_on_signal_deliver(int sig, int code, unsigned long
 	e = gb_reserve(sizeof(*e), GB_EV_SIGNAL_DELIVER);
 	if (!e)
 		return 0;
-	gb_hdr_fill(&e->hdr, GB_EV_SIGNAL_DELIVER, method, sizeof(*e), task, f, 0);
+	gb_hdr_fill(&e->hdr, GB_EV_SIGNAL_DELIVER, method, sizeof(*e), task, f, 0, &pv);
 	e->target = e->hdr.task; /* the receiver is the task running the handler */
 	e->target_netns = e->hdr.netns;
 	e->sig = sig;
@@ -84,7 +86,8 @@ SEC("tracepoint/signal/signal_generate")
 int gb_tp_signal_generate(struct trace_event_raw_signal_generate *ctx)
 {
 	struct task_struct *sender = (struct task_struct *)bpf_get_current_task();
-	const struct gb_ns_filter *f = gb_traced(sender);
+	struct gb_pidv pv = {};
+	const struct gb_ns_filter *f = gb_traced(sender, &pv);
 	struct gb_ev_signal *e;
 
 	if (!f || !gb_kind_enabled(GB_EV_SIGNAL_GENERATE))
@@ -92,7 +95,8 @@ int gb_tp_signal_generate(struct trace_event_raw_signal_generate *ctx)
 	e = gb_reserve(sizeof(*e), GB_EV_SIGNAL_GENERATE);
 	if (!e)
 		return 0;
-	gb_hdr_fill(&e->hdr, GB_EV_SIGNAL_GENERATE, GB_METHOD_TRACEPOINT, sizeof(*e), sender, f, 0);
+	gb_hdr_fill(&e->hdr, GB_EV_SIGNAL_GENERATE, GB_METHOD_TRACEPOINT, sizeof(*e), sender, f, 0,
+		    &pv);
 	__builtin_memset(&e->target, 0, sizeof(e->target));
 	e->target.pid = e->target.tid = BPF_CORE_READ(ctx, pid);
 	e->target_netns = 0;
