@@ -135,15 +135,15 @@ print_table() {
 		"$(awk -v k="$(maxof sig_b 4)" 'BEGIN {printf "%.1f MiB", k / 1024}')" "" "[<=20 MiB]"
 
 	n=""
-	while read -r tgt got gen rcv lst; do
-		local check="ok"
+	while read -r ring procs tgt got gen rcv lst; do
+		local check="ok" what
 		[ "$lst" = "?" ] || [ $((rcv + lst)) != "$gen" ] && check="MISMATCH"
-		[ "$lst" = 0 ] && [ "${got%.*}" -gt "${n:-0}" ] && n=${got%.*}
-		row "${first:-6}" "${label:-rate ladder, default ring (4 MiB)}" \
-			"sigrate target $([ "$tgt" = 0 ] && echo "unpaced" || fmt_rate "$tgt")" \
+		[ "$lst" = 0 ] && [ "$ring" = 4M ] && [ "$got" -gt "${n:-0}" ] && n=$got
+		what="$procs x sigrate $([ "$tgt" = 0 ] && echo "unpaced" || echo "at $(fmt_rate "$tgt")")"
+		row "${first:-6}" "${label:-events/s without loss}" "$what, ring $ring" \
 			"$(fmt_rate "$got")" "" "$gen generated = $rcv received + $lst lost: $check"
 		first=" " label=" "
 	done <"$TMP/fig_ladder"
 	unset first label
-	row "" "" "highest rate with 0 lost" "$(fmt_rate "$n")" "" ""
+	row "" "" "highest rate with 0 lost, default ring 4M" "$(fmt_rate "$n")" "" ""
 }

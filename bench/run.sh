@@ -154,19 +154,27 @@ for ((r = 1; r <= START_N; r++)); do
 done
 
 # ---- 6: highest sustained rate without loss, and exact loss above it ------------------
-# sigrate inside glassbox at rising target rates, 1.5 s each; every step checks that the
-# signals found in the JSON plus the loss glassbox reports equal the signals generated.
+# sigrate inside glassbox: one generator at rising target rates (1.5 s each), then one
+# and two unpaced (two keep both cores busy, so glassbox's consumer competes for CPU);
+# every step checks that the signals found in the JSON plus the loss glassbox reports
+# equal the signals generated. The last step repeats the heaviest load with the
+# smallest ring (64 KiB), to show loss and its accounting.
 echo "bench: 6. rate ladder" >&2
-ladder_step() { # $1 target rate (0: as fast as it goes) -> target achieved generated received lost
-	local n=$(( $1 ? $1 * 3 / 2 : 600000 )) out="$TMP/lad.json"
-	"$GB" run --json --output "$out" -- "$H/sigrate" -n "$n" -r "$1" \
-		>"$TMP/l.out" 2>"$TMP/l.err" || return 1
-	echo "$1 $(kv "$TMP/l.out" rate) $(kv "$TMP/l.out" signals) \
+ladder_step() { # RING PROCS RATE -> ring procs target achieved generated received lost
+	local ring=$1 procs=$2 rate=$3 out="$TMP/lad.json" n cmd="" i
+	n=$(( rate ? rate * 3 / 2 : 400000 ))
+	for ((i = 1; i < procs; i++)); do cmd="$cmd$H/sigrate -n $n -r $rate & "; done
+	"$GB" run --ring-size "$ring" --json --output "$out" -- \
+		sh -c "$cmd$H/sigrate -n $n -r $rate; wait" >"$TMP/l.out" 2>"$TMP/l.err" || return 1
+	echo "$ring $procs $rate \
+$(awk -F'[ =]' '{for (i = 2; i < NF; i += 2) v[$i] = $(i + 1); s += v["signals"];
+	if (v["seconds"] > t) t = v["seconds"]} END {printf "%.0f %d", s / t, s}' "$TMP/l.out") \
 $(grep -c "\"event\":\"signal_generate\".*\"sig\":$SIGNO," "$out") $(gb_lost "$TMP/l.err")"
 	rm -f "$out"
 }
-for rate in 50000 100000 200000 300000 0; do
-	record ladder "$(ladder_step $rate)"
+for step in "4M 1 50000" "4M 1 100000" "4M 1 200000" "4M 1 0" "4M 2 0" "64K 2 0"; do
+	# shellcheck disable=SC2086
+	record ladder "$(ladder_step $step)"
 done
 
 print_table
