@@ -220,7 +220,7 @@ static __always_inline void gb_ids_read(struct task_struct *task, __u32 root_lev
 
 /* ---- the filter ------------------------------------------------------------------ */
 
-static const struct gb_ns_filter gb_filter_all = { .root_level = 0 };
+extern const struct gb_ns_filter gb_filter_all; /* maps.bpf.c */
 
 /*
  * Is this task inside a traced namespace? One hash lookup on the PID namespace inode;

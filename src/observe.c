@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include "glassbox/events.h" /* before the skeleton: its .rodata has a struct gb_ns_filter */
 #include "glassbox.skel.h"
 #include "decode.h"
 #include "observe.h"
