@@ -83,7 +83,8 @@ print_table() {
 	local a b c d lost recv n cpu
 	cpu=$(awk -F': *' '/^model name/ {print $2; exit}' /proc/cpuinfo)
 	echo
-	echo "glassbox bench: $cpu, $(nproc) cores, Linux $(uname -r); median of $REPS interleaved runs"
+	echo "glassbox bench: $cpu, $(nproc) cores, Linux $(uname -r); medians of $REPS" \
+		"interleaved runs ($CMP_REPS for sigsnoop and bpftrace)"
 	row "#" "workload" "configuration" "figure" "vs base" "lost / check [target]"
 	row "---" "----------------------------------" "--------------------------------------------" \
 		"--------------" "---------" "----------------------"

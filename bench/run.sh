@@ -13,7 +13,8 @@ cd "$(dirname "$0")/.." || exit 1
 TOP=$PWD
 GB="$TOP/glassbox"
 H="$TOP/build/helpers"
-REPS=${GB_BENCH_REPS:-3}
+REPS=${GB_BENCH_REPS:-5}
+CMP_REPS=${GB_BENCH_CMP_REPS:-3} # sigsnoop and bpftrace: slow, and far from the others
 SIG_N=200000
 FORK_N=10000
 START_N=20
@@ -47,7 +48,8 @@ SIGSNOOP=$(command -v sigsnoop || echo /usr/sbin/sigsnoop)
 [ -x "$SIGSNOOP" ] || SIGSNOOP=""
 BPFTRACE=$(command -v bpftrace || true)
 BWRAP=$(command -v bwrap || true)
-echo "bench: $REPS interleaved runs of each comparison; the table comes at the end" >&2
+echo "bench: $REPS interleaved runs of each comparison ($CMP_REPS of sigsnoop and bpftrace);" \
+	"the table comes at the end" >&2
 
 # ---- 1 and 5: signal storm ------------------------------------------------------------
 # storm_counted FILE AWK-COUNT: how many of sigstorm's own signals a tool's output holds
@@ -101,16 +103,16 @@ $(awk -v s=$SIGNO '$2 == "sigstorm" && ($3 == s || $3 == s + 1)' "$TMP/bt.out" |
 }
 
 SIG_GEN=$(( SIG_N )) # sigstorm sends exactly -n signals in all (data and answers)
-echo "bench: 1. signal storm" >&2
+echo "bench: 1. signal storm (at ${SECONDS}s)" >&2
 for ((r = 1; r <= REPS; r++)); do
 	record sig_a "$(sig_untraced)"
 	record sig_b "$(sig_glassbox)"
-	[ -n "$SIGSNOOP" ] && record sig_c "$(sig_sigsnoop)"
-	[ -n "$BPFTRACE" ] && record sig_d "$(sig_bpftrace)"
+	[ "$r" -le "$CMP_REPS" ] && [ -n "$SIGSNOOP" ] && record sig_c "$(sig_sigsnoop)"
+	[ "$r" -le "$CMP_REPS" ] && [ -n "$BPFTRACE" ] && record sig_d "$(sig_bpftrace)"
 done
 
 # ---- 2: fork storm --------------------------------------------------------------------
-echo "bench: 2. fork storm" >&2
+echo "bench: 2. fork storm (at ${SECONDS}s)" >&2
 for ((r = 1; r <= REPS; r++)); do
 	"${UNTRACED[@]}" "$H/forkstorm" -n "$FORK_N" >"$TMP/f.out" && record fork_a "$(kv "$TMP/f.out" rate)"
 	if "$GB" run --json --output "$TMP/gbf.json" --events clone,exit,signal -- \
@@ -124,7 +126,7 @@ done
 # ---- 3: host noise --------------------------------------------------------------------
 # Both storms on the host while glassbox traces an idle sandbox, against both storms on
 # the host with nothing traced; the order alternates between runs.
-echo "bench: 3. host noise" >&2
+echo "bench: 3. host noise (at ${SECONDS}s)" >&2
 host_storms() { # $1: a or b
 	"$H/sigstorm" -n "$SIG_N" >"$TMP/h.out" && record "hsig_$1" "$(kv "$TMP/h.out" rate)"
 	"$H/forkstorm" -n "$FORK_N" >"$TMP/h.out" && record "hfork_$1" "$(kv "$TMP/h.out" rate)"
@@ -145,7 +147,7 @@ for ((r = 1; r <= REPS; r++)); do
 done
 
 # ---- 4: start-up ----------------------------------------------------------------------
-echo "bench: 4. start-up" >&2
+echo "bench: 4. start-up (at ${SECONDS}s)" >&2
 for ((r = 1; r <= START_N; r++)); do
 	"$H/runstat" -o "$TMP/st_gb" -- "$GB" run -- true >/dev/null 2>&1
 	"$H/runstat" -o "$TMP/st_un" -- unshare -fpm --mount-proc true >/dev/null 2>&1
@@ -159,7 +161,7 @@ done
 # every step checks that the signals found in the JSON plus the loss glassbox reports
 # equal the signals generated. The last step repeats the heaviest load with the
 # smallest ring (64 KiB), to show loss and its accounting.
-echo "bench: 6. rate ladder" >&2
+echo "bench: 6. rate ladder (at ${SECONDS}s)" >&2
 ladder_step() { # RING PROCS RATE -> ring procs target achieved generated received lost
 	local ring=$1 procs=$2 rate=$3 out="$TMP/lad.json" n cmd="" i
 	n=$(( rate ? rate * 3 / 2 : 400000 ))
@@ -177,4 +179,5 @@ for step in "4M 1 50000" "4M 1 100000" "4M 1 200000" "4M 1 0" "4M 2 0" "64K 2 0"
 	record ladder "$(ladder_step $step)"
 done
 
+echo "bench: done in ${SECONDS}s" >&2
 print_table
