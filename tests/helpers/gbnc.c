@@ -7,10 +7,12 @@
  *                                   unreachable connect for S seconds (default 5)
  *   gbnc userve ADDR PORT TAG [N]   the same over UDP, one datagram each
  *   gbnc usend ADDR PORT MSG [S]    UDP: send MSG until an answer comes, for S seconds
+ * With GBNC_READY=FILE in the environment, serve and userve create FILE once listening.
  * ADDR is IPv4 or IPv6. Exit 0 on success, 1 with a line on stderr otherwise.
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
@@ -68,6 +70,8 @@ static int serve(const char *addr, int port, const char *tag, int n, int type)
 		fprintf(stderr, "gbnc: listen %s:%d: %s\n", addr, port, strerror(errno));
 		return 1;
 	}
+	if (getenv("GBNC_READY"))
+		close(open(getenv("GBNC_READY"), O_WRONLY | O_CREAT | O_CLOEXEC, 0644));
 	for (int i = 0; i < n; i++) {
 		ssize_t got = 0, r;
 		int c = fd;

@@ -131,7 +131,6 @@ no_leaks() {
 		[ -e "/run/netns/$name" ] && what+=" /run/netns/$name"
 		grep -q " /run/netns/$name " /proc/self/mountinfo && what+=" mount:/run/netns/$name"
 	fi
-	pgrep -f "gbnet-mark-$$" >/dev/null && what+=" sandbox-process"
 	if [ -n "$what" ]; then
 		fail "left behind by run $pid:$what"
 		return 1
@@ -139,7 +138,7 @@ no_leaks() {
 	return 0
 }
 
-# The sandbox commands carry this in their command line so leaks can be found by pgrep.
+# The sandbox commands carry this in their command line: done_tests finds leftovers by it.
 MARK=gbnet-mark-$$
 
 # A /24 of 10.0.0.0/8 for this test: subnet INDEX → "10.A.B" (A from INDEX, B from $$).
@@ -148,6 +147,9 @@ subnet() {
 }
 
 done_tests() {
+	local left
+	left=$(pgrep -f "$MARK")
+	[ -n "$left" ] && fail "sandbox processes left: $(ps -o pid=,args= -p "${left//$'\n'/,}")"
 	if [ "$FAILS" -gt 0 ]; then
 		echo "$(basename "$0"): $FAILS failure(s)"
 		exit 1

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+# --publish: two sandboxes both serve port 80 with different replies, published on two
+# host ports; each host port gets its own reply over 127.0.0.1, ::1, and from another
+# namespace (kernel path: the server sees the client's real address); UDP too.
+. "$(dirname "$0")/lib/net.sh"
+
+A=$(subnet 1)
+B=$(subnet 2)
+C=$(subnet 3)
+HP1=$((20000 + $$ % 20000))
+HP2=$((HP1 + 1))
+HP3=$((HP1 + 2))
+outside_ns "gbtc$$" "tc$$h" "tc$$n" "$C.1/24" "$C.2/24" || fail "create client namespace"
+
+gb_bg S1 --veth "$A.2/24,$A.1/24" --publish "$HP1:80" -- \
+	env GBNC_READY="$T/r1" "$GBNC" serve 0.0.0.0 80 ONE 3 "$MARK"
+gb_bg S2 --veth "$B.2/24,$B.1/24" --publish "$HP2:80/tcp" --publish "$HP3:53/udp" -- \
+	sh -c "GBNC_READY=$T/r3 $GBNC userve 0.0.0.0 53 UDP 1 & GBNC_READY=$T/r2 $GBNC serve 0.0.0.0 80 TWO 3; wait; : $MARK"
+wait_file "$T/r1" && wait_file "$T/r2" && wait_file "$T/r3" || fail "servers not ready: $(cat "$T"/S*.err)"
+
+
+# the same host port a second time, while the first sandbox holds it
+if gb_fg --veth "$(subnet 4).2/24,$(subnet 4).1/24" --publish "$HP1:80" -- true; then
+	fail "a second --publish $HP1 succeeded"
+elif [ "$(wc -l <"$T/fg.err")" = 1 ] && grep -q "^glassbox: .*$HP1.*in use" "$T/fg.err"; then
+	ok "host port already published: one line, non-zero exit"
+else
+	fail "second --publish $HP1: $(cat "$T/fg.err")"
+fi
+no_leaks "$GBPID"
+
+check() { # what expected-regexp client-args...
+	local what=$1 want=$2
+	shift 2
+	if "$@" >"$T/got" 2>&1 && grep -q "$want" "$T/got"; then
+		ok "$what"
+	else
+		fail "$what: wanted /$want/, got: $(cat "$T/got")"
+	fi
+}
+check "127.0.0.1:$HP1 reaches the first sandbox's port 80" "^ONE " "$GBNC" connect 127.0.0.1 "$HP1" a 3
+check "127.0.0.1:$HP2 reaches the second sandbox's port 80" "^TWO " "$GBNC" connect 127.0.0.1 "$HP2" b 3
+check "[::1]:$HP1 (IPv6) reaches the first sandbox" "^ONE .* c$" "$GBNC" connect ::1 "$HP1" c 3
+check "[::1]:$HP2 (IPv6) reaches the second sandbox" "^TWO .* d$" "$GBNC" connect ::1 "$HP2" d 3
+check "from another namespace to $C.1:$HP1: first sandbox sees the client's address $C.2" \
+	"^ONE $C.2 e$" ip netns exec "gbtc$$" "$GBNC" connect "$C.1" "$HP1" e 3
+check "from another namespace to $C.1:$HP2: second sandbox sees the client's address $C.2" \
+	"^TWO $C.2 f$" ip netns exec "gbtc$$" "$GBNC" connect "$C.1" "$HP2" f 3
+check "UDP 127.0.0.1:$HP3 reaches the second sandbox's port 53" "^UDP .* g$" \
+	"$GBNC" usend 127.0.0.1 "$HP3" g 3
+
+
+wait "$S1" || fail "first sandbox exit: $(cat "$T/S1.err")"
+wait "$S2" || fail "second sandbox exit: $(cat "$T/S2.err")"
+no_leaks "$S1"
+no_leaks "$S2"
+check "host port $HP1 free again after the run" "ONE" sh -c \
+	"GBNC_READY=$T/r4 $GBNC serve 127.0.0.1 $HP1 ONE 1 & sleep 0.3; $GBNC connect 127.0.0.1 $HP1 h 3"
+done_tests
