@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,6 +103,23 @@ static int serve(const char *addr, int port, const char *tag, int n, int type)
 	return 0;
 }
 
+static bool connected(int fd, const struct sockaddr *sa, socklen_t len, double end)
+{
+	struct pollfd p = { .fd = fd, .events = POLLOUT };
+	int err = 0, left = (int)((end - now()) * 1000);
+	socklen_t el = sizeof(err);
+
+	if (connect(fd, sa, len) == 0)
+		goto ok;
+	if (errno != EINPROGRESS || poll(&p, 1, left > 0 ? left : 0) != 1)
+		return errno = errno == EINPROGRESS ? ETIMEDOUT : errno, false;
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &el) || err)
+		return errno = err, false;
+ok:
+	fcntl(fd, F_SETFL, 0);
+	return true;
+}
+
 static int tcp_connect(const char *addr, int port, const char *msg, double secs)
 {
 	struct sockaddr_storage ss;
@@ -112,8 +130,9 @@ static int tcp_connect(const char *addr, int port, const char *msg, double secs)
 	int fd;
 
 	for (;;) {
-		fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		if (fd >= 0 && connect(fd, (struct sockaddr *)&ss, len) == 0)
+		/* non-blocking, so a silently dropped SYN cannot outlast SECS */
+		fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+		if (fd >= 0 && connected(fd, (struct sockaddr *)&ss, len, end))
 			break;
 		if (fd >= 0)
 			close(fd);
