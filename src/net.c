@@ -7,6 +7,7 @@
 #include <linux/nsfs.h>
 #include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
@@ -20,6 +21,7 @@ void gb_net_state_init(struct gb_net_state *st)
 	memset(st, 0, sizeof(*st));
 	st->owner = getpid();
 	st->join_fd = -1;
+	st->host_ns_fd = -1;
 	st->sandbox_ns_fd = -1;
 }
 
@@ -138,11 +140,12 @@ int gb_net_prepare(const struct gb_net_opts *o, struct gb_net_state *st)
 	char path[128];
 	int err;
 
-	if (o->mode == GB_NET_SHARE)
-		return 0;
+	/* every start collects, whatever its own options */
 	err = gb_net_collect_garbage();
 	if (err < 0)
 		return err;
+	if (o->mode == GB_NET_SHARE)
+		return 0;
 	if (o->mode == GB_NET_JOIN) {
 		err = join_open(o->join, &st->join_fd);
 		if (err)
@@ -395,17 +398,39 @@ int gb_net_host_setup(const struct gb_net_opts *o, pid_t child, struct gb_net_st
 	return err;
 }
 
-int gb_net_sandbox_setup(const struct gb_net_opts *o, const struct gb_net_state *st)
+int gb_net_clone_enter(struct gb_net_state *st)
 {
-	if (o->mode != GB_NET_JOIN)
-		return 0;
-	if (setns(st->join_fd, CLONE_NEWNET)) {
-		int err = -errno;
+	int err;
 
-		gb_err("setns --join-netns %s: %s", o->join, strerror(errno));
+	if (st->join_fd < 0)
+		return 0;
+	st->host_ns_fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (st->host_ns_fd < 0) {
+		err = -errno;
+		gb_err("open /proc/thread-self/ns/net: %s", strerror(errno));
+		return err;
+	}
+	if (setns(st->join_fd, CLONE_NEWNET)) {
+		err = -errno;
+		gb_err("setns into --join-netns: %s", strerror(errno));
+		close(st->host_ns_fd);
+		st->host_ns_fd = -1;
 		return err;
 	}
 	return 0;
+}
+
+void gb_net_clone_leave(struct gb_net_state *st)
+{
+	if (st->host_ns_fd < 0)
+		return;
+	if (setns(st->host_ns_fd, CLONE_NEWNET)) {
+		/* glassbox would go on in the sandbox's namespace: never */
+		gb_err("setns back to the host's network namespace: %s", strerror(errno));
+		abort();
+	}
+	close(st->host_ns_fd);
+	st->host_ns_fd = -1;
 }
 
 void gb_net_teardown(struct gb_net_state *st)

@@ -8,10 +8,13 @@
  *   gb_net_prepare()        before clone: collects what crashed runs left, checks the
  *                           host (subnet overlap, ports in use, join target), binds the
  *                           published ports, opens the join target
+ *   gb_net_clone_enter()    --join-netns: this thread enters the namespace, so the
+ *                           child is born in it (the child closes every inherited fd,
+ *                           and its new /proc would not resolve a /proc/PID/ns path)
  *   clone(gb_net_clone_flags() | ...)
+ *   gb_net_clone_leave()    back to the host's namespace
  *   gb_net_host_setup()     parent, child waiting: veth, bridge, addresses, routes,
- *                           nftables, /run/netns/NAME, proxy threads
- *   gb_net_sandbox_setup()  child, before exec: setns() into a joined namespace
+ *                           lo up, nftables, /run/netns/NAME, proxy threads
  *   ... run ...
  *   gb_net_teardown()       parent, every exit path; idempotent
  *
@@ -82,6 +85,7 @@ struct gb_net_opts {
 struct gb_net_state {
 	pid_t owner;          /* glassbox's pid */
 	int join_fd;          /* the joined namespace, or -1 */
+	int host_ns_fd;       /* the caller's, between clone_enter and clone_leave, or -1 */
 	int sandbox_ns_fd;    /* the sandbox's namespace, or -1 */
 	char host_if[16];     /* host end of the veth, "" before creation */
 	char bridge[16];      /* "gb-NAME", or "" */
@@ -114,7 +118,8 @@ void gb_net_state_init(struct gb_net_state *st);
 int gb_net_clone_flags(const struct gb_net_opts *o);
 int gb_net_prepare(const struct gb_net_opts *o, struct gb_net_state *st);
 int gb_net_host_setup(const struct gb_net_opts *o, pid_t child, struct gb_net_state *st);
-int gb_net_sandbox_setup(const struct gb_net_opts *o, const struct gb_net_state *st);
+int gb_net_clone_enter(struct gb_net_state *st);
+void gb_net_clone_leave(struct gb_net_state *st);
 void gb_net_teardown(struct gb_net_state *st);
 /* Remove what runs whose owner is dead left on the host. Returns how many runs. */
 int gb_net_collect_garbage(void);

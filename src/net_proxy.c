@@ -138,7 +138,7 @@ static ssize_t pump(int in, int out)
 	if (n <= 0)
 		return n;
 	while (off < n) {
-		w = write(out, buf + off, n - off);
+		w = send(out, buf + off, n - off, MSG_NOSIGNAL);
 		if (w < 0) {
 			if (errno == EINTR)
 				continue;

@@ -83,7 +83,13 @@ int main(int argc, char **argv)
 		gb_net_teardown(&st);
 		return 1;
 	}
+	if (gb_net_clone_enter(&st)) {
+		gb_net_teardown(&st);
+		return 1;
+	}
 	pid = syscall(SYS_clone, SIGCHLD | CLONE_NEWPID | gb_net_clone_flags(&o), 0, 0, 0, 0);
+	if (pid != 0)
+		gb_net_clone_leave(&st);
 	if (pid < 0) {
 		gb_err("clone: %s", strerror(errno));
 		gb_net_teardown(&st);
@@ -93,8 +99,6 @@ int main(int argc, char **argv)
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		close(go[1]);
 		if (read(go[0], &c, 1) != 1)
-			_exit(1);
-		if (gb_net_sandbox_setup(&o, &st))
 			_exit(1);
 		execvp(argv[i], argv + i);
 		gb_err("exec %s: %s", argv[i], strerror(errno));

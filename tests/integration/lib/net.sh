@@ -19,13 +19,10 @@ T=$(mktemp -d "/tmp/gbnet.$$.XXXX")
 FAILS=0
 CLEANUPS=()
 
+# exit 77: tests/run-tests.sh reports a skip, and a failure under CI=true
 skip() {
-	if [ "${CI:-}" = true ]; then
-		echo "FAIL: $* (CI=true: no skipping)"
-		exit 1
-	fi
 	echo "SKIP: $*"
-	exit 0
+	exit 77
 }
 
 [ "$(id -u)" = 0 ] || skip "needs root"
