@@ -105,7 +105,8 @@ wait_gone() {
 }
 
 # A namespace of the test's own ("outside", "client") joined to the host by a veth:
-# outside_ns NAME HOSTIF NSIF HOST_CIDR NS_CIDR. The host end is in the host namespace.
+# outside_ns NAME HOSTIF NSIF HOST_CIDR NS_CIDR [noroute]. The host end is in the host
+# namespace; the namespace routes everything to it unless "noroute" is given.
 outside_ns() {
 	ip netns add "$1" || return 1
 	at_exit "ip netns del $1"
@@ -113,7 +114,8 @@ outside_ns() {
 	at_exit "ip link del $2"
 	ip addr add "$4" dev "$2" && ip link set "$2" up &&
 		ip -n "$1" addr add "$5" dev "$3" && ip -n "$1" link set "$3" up &&
-		ip -n "$1" link set lo up && ip -n "$1" route add default via "${4%/*}"
+		ip -n "$1" link set lo up || return 1
+	[ "${6:-}" = noroute ] || ip -n "$1" route add default via "${4%/*}"
 }
 
 # no_leaks PID [BRIDGE] [NETNS_NAME]: nothing of the run whose glassbox had PID remains.
