@@ -101,7 +101,8 @@ void gb_net_opts_init(struct gb_net_opts *o);
 /* Is NAME a network option? Returns 0 no, 1 takes no argument, 2 takes one, 3 takes an
  * optional one (--veth: "--veth HOST_CIDR,SANDBOX_CIDR" or bare "--veth"). */
 int gb_net_opt_kind(const char *name);
-/* For an optional argument given as a separate word: does ARG look like one? */
+/* For an optional argument given as a separate word: is ARG meant as one? (--veth: a word
+ * starting with a digit and holding ',' or '/'; COMMAND otherwise.) */
 bool gb_net_opt_arg_fits(const char *name, const char *arg);
 /* NAME without the leading dashes, e.g. "veth"; ARG may be NULL where optional. */
 int gb_net_opt_parse(struct gb_net_opts *o, const char *name, const char *arg);

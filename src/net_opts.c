@@ -94,20 +94,13 @@ int gb_net_opt_kind(const char *name)
 	return 0;
 }
 
+/* A word that starts with a digit and has a ',' or '/' is an address pair, well formed or
+ * not (so a typo is reported as such, not run as COMMAND); anything else is COMMAND. */
 bool gb_net_opt_arg_fits(const char *name, const char *arg)
 {
-	struct gb_cidr c;
-	const char *comma;
-	char first[40];
-
 	if (strcmp(name, "veth") || !arg)
 		return false;
-	comma = strchr(arg, ',');
-	if (!comma || (size_t)(comma - arg) >= sizeof(first))
-		return false;
-	memcpy(first, arg, comma - arg);
-	first[comma - arg] = '\0';
-	return gb_net_parse_cidr(first, &c) == 0;
+	return arg[0] >= '0' && arg[0] <= '9' && strpbrk(arg, ",/");
 }
 
 static int parse_veth(struct gb_net_opts *o, const char *arg)

@@ -9,6 +9,8 @@
 #include <errno.h>
 #include <string.h>
 #include "net.h"
+#include "options.h"
+#include "util.h"
 
 static uint32_t ip(const char *s)
 {
@@ -191,6 +193,11 @@ static void opt_kind__table__no_one_optional(void **state)
 	assert_true(gb_net_opt_arg_fits("veth", "10.2.0.1/24,10.2.0.2/24"));
 	assert_false(gb_net_opt_arg_fits("veth", "sh"));
 	assert_false(gb_net_opt_arg_fits("veth", "--nat"));
+	assert_false(gb_net_opt_arg_fits("veth", "/bin/true"));
+	assert_false(gb_net_opt_arg_fits("veth", "python3"));
+	/* malformed pairs are still the option's, to be reported as such */
+	assert_true(gb_net_opt_arg_fits("veth", "10.1.1.300/24,10.1.1.1/24"));
+	assert_true(gb_net_opt_arg_fits("veth", "10.1.1.2/24"));
 }
 
 static void opt_parse__join_netns__name_or_path(void **state)
@@ -203,6 +210,45 @@ static void opt_parse__join_netns__name_or_path(void **state)
 	assert_int_equal(gb_net_opt_parse(&o, "join-netns", "/proc/1234/ns/net"), 0);
 	assert_int_equal(gb_net_opt_parse(&o, "join-netns", ""), -EINVAL);
 	assert_int_equal(gb_net_opt_parse(&o, "join-netns", ".."), -EINVAL);
+}
+
+static int parse_run(struct gb_opts *o, char **argv)
+{
+	int argc = 0, help;
+
+	while (argv[argc])
+		argc++;
+	gb_opts_defaults(o);
+	return gb_opts_parse_run(o, argc, argv, &help);
+}
+
+static void opts_parse_run__veth_arg_as_next_word__taken(void **state)
+{
+	char *with[] = { "run", "--veth", "10.9.0.1/24,10.9.0.2/24", "--nat", "true", NULL };
+	char *bare[] = { "run", "--veth", "true", NULL };
+	char *eq[] = { "run", "--veth=10.9.0.1/24,10.9.0.2/24", "--", "true", NULL };
+	struct gb_opts o;
+
+	assert_int_equal(parse_run(&o, with), 0);
+	assert_true(o.net.veth && o.net.nat);
+	assert_int_equal(o.net.host_addr.addr.s_addr, ip("10.9.0.1"));
+	assert_string_equal(o.argv[0], "true");
+	assert_int_equal(parse_run(&o, bare), 0);
+	assert_true(o.net.veth);
+	assert_int_equal(o.net.host_addr.addr.s_addr, ip("10.1.1.2"));
+	assert_string_equal(o.argv[0], "true");
+	assert_int_equal(parse_run(&o, eq), 0);
+	assert_int_equal(o.net.sandbox_addr.addr.s_addr, ip("10.9.0.2"));
+}
+
+static void opts_parse_run__network_options__usage_error(void **state)
+{
+	char *badcidr[] = { "run", "--veth", "10.9.0.300/24,10.9.0.2/24", "true", NULL };
+	char *conflict[] = { "run", "--share-net", "--publish", "80:80", "true", NULL };
+	struct gb_opts o;
+
+	assert_int_equal(parse_run(&o, badcidr), GB_EXIT_USAGE);
+	assert_int_equal(parse_run(&o, conflict), GB_EXIT_USAGE);
 }
 
 int main(void)
@@ -221,6 +267,8 @@ int main(void)
 		cmocka_unit_test(opt_parse__veth_pair__both_ends),
 		cmocka_unit_test(opt_kind__table__no_one_optional),
 		cmocka_unit_test(opt_parse__join_netns__name_or_path),
+		cmocka_unit_test(opts_parse_run__veth_arg_as_next_word__taken),
+		cmocka_unit_test(opts_parse_run__network_options__usage_error),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
