@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+# glassbox SIGKILLed mid-run with everything the network module can add: the owner nft
+# table and the published ports go with the process; the veth (kept alive by the named
+# namespace), the bridge, /run/netns/NAME with its mount and ip_forward are collected by
+# the next start. Then nothing of the run is left.
+. "$(dirname "$0")/lib/net.sh"
+
+A=$(subnet 1)
+B=$(subnet 2)
+NET=k$$
+NAME=gbk$$
+PORT=$((30000 + $$ % 10000))
+others() { ls /run/glassbox/net/run.* 2>/dev/null | grep -v "run.$1\$"; }
+fwd_before=$(cat /proc/sys/net/ipv4/ip_forward)
+
+gb_bg S --network "$NET" --veth "$A.1/24,$A.11/24" --nat --publish "$PORT:80" \
+	--netns-name "$NAME" -- sh -c "touch $T/up; sleep 1000; : $MARK"
+wait_file "$T/up" || fail "sandbox did not start: $(cat "$T/S.err")"
+wait_route "$A.11"
+for what in "link gbv$S" "link gb-$NET" "table glassbox_$S" "netns $NAME"; do
+	case $what in
+	link*) ip link show "${what#link }" >/dev/null 2>&1 ;;
+	table*) nft list table ip "${what#table }" >/dev/null 2>&1 ;;
+	netns*) [ -e "/run/netns/$NAME" ] ;;
+	esac || fail "before the kill: no $what"
+done
+kill -KILL "$S"; wait "$S" 2>/dev/null
+wait_gone "$S" || fail "glassbox $S still alive after SIGKILL"
+nft list table ip "glassbox_$S" >/dev/null 2>&1 && fail "owner table outlived glassbox" ||
+	ok "owner nft table deleted by the kernel with glassbox's socket"
+ss -ltn "sport = :$PORT" | grep -q LISTEN && fail "port $PORT still listening" ||
+	ok "published port $PORT freed"
+
+# a join: the namespace outlives everything, so only collection removes the host end
+ip netns add "gbj$$" || fail "ip netns add gbj$$"
+at_exit "ip netns del gbj$$"
+gb_bg J --join-netns "gbj$$" --veth "$B.2/24,$B.1/24" -- sh -c "touch $T/jup; sleep 1000; : $MARK"
+wait_file "$T/jup" || fail "joined sandbox did not start: $(cat "$T/J.err")"
+kill -KILL "$J"; wait "$J" 2>/dev/null
+wait_gone "$J" || fail "glassbox $J still alive after SIGKILL"
+for i in $(seq 50); do pgrep -f "$MARK" >/dev/null || break; sleep 0.1; done
+
+# the next start collects
+gb_fg --share-net -- true || fail "next start: $(cat "$T/fg.err")"
+no_leaks "$S" "gb-$NET" "$NAME" && ok "killed run with --network --nat --publish --netns-name: nothing left"
+no_leaks "$J" && ok "killed run in a joined namespace: host end gbv$J gone"
+ip -n "gbj$$" link show veth0 >/dev/null 2>&1 && fail "veth0 left in the joined namespace"
+if [ -z "$(others "$S" | grep -v "run.$J\$")" ]; then
+	[ "$(cat /proc/sys/net/ipv4/ip_forward)" = "$fwd_before" ] && ok "ip_forward back to $fwd_before" ||
+		fail "ip_forward not restored to $fwd_before"
+else
+	echo "note: other glassbox runs active; ip_forward restore not checked"
+fi
+done_tests
