@@ -21,6 +21,7 @@ void gb_net_state_init(struct gb_net_state *st)
 	memset(st, 0, sizeof(*st));
 	st->owner = getpid();
 	st->join_fd = -1;
+	st->reaper_fd = -1;
 	st->host_ns_fd = -1;
 	st->sandbox_ns_fd = -1;
 }
@@ -325,6 +326,13 @@ static int host_setup_locked(const struct gb_net_opts *o, pid_t child, struct gb
 	int ns_fd = o->mode == GB_NET_JOIN ? st->join_fd : st->sandbox_ns_fd;
 	int err = 0;
 
+	/* what would outlive a SIGKILLed glassbox by itself gets a reaper first */
+	if (o->netns_name[0] || o->network[0] || o->nat || o->n_publish ||
+	    (o->mode == GB_NET_JOIN && o->veth)) {
+		err = gb_reaper_start(st);
+		if (err)
+			return err;
+	}
 	if (o->netns_name[0]) {
 		err = netns_name_add(o, child, st);
 		if (err)
@@ -471,6 +479,7 @@ void gb_net_teardown(struct gb_net_state *st)
 	gb_state_forget(st);
 	gb_state_unlock(lock);
 fds:
+	gb_reaper_stop(st);
 	if (st->join_fd >= 0)
 		close(st->join_fd);
 	if (st->sandbox_ns_fd >= 0)

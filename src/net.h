@@ -33,6 +33,11 @@
  *                  /run/glassbox/net/ip_forward.orig and restored when the last run that
  *                  needed forwarding is gone (teardown, or the next start).
  *   proxy          threads and sockets of the glassbox process: they die with it.
+ * For what outlives glassbox by itself (bridge, /run/netns/N, a veth in a joined
+ * namespace, ip_forward), a reaper process forked before any of it is created waits for
+ * glassbox's end: after a clean tear-down glassbox dismisses it; if glassbox died (SIGKILL
+ * included), it collects at once. Every start collects as well, should the reaper have
+ * been killed too.
  * Bookkeeping: /run/glassbox/net/run.<pid> lists what the run is about to create (written
  * before each creation), with the owner's start time so a reused pid is not mistaken for
  * the owner; /run/glassbox/net/lock (flock) serialises set-up, tear-down and collection.
@@ -94,6 +99,8 @@ struct gb_net_state {
 	bool state_file;      /* /run/glassbox/net/run.<pid> exists */
 	struct gb_nft *nft;   /* owner table, or NULL */
 	struct gb_proxy *proxy;
+	pid_t reaper_pid;     /* net_reaper.c, or 0 */
+	int reaper_fd;
 };
 
 /* Options (net_opts.c). All return 0 or -EINVAL after printing one "glassbox: ..." line. */

@@ -39,6 +39,10 @@ int gb_proxy_bind(const struct gb_net_opts *o, struct gb_proxy **out);
 int gb_proxy_start(struct gb_proxy *p);
 void gb_proxy_destroy(struct gb_proxy *p);
 
+/* net_reaper.c: collects after a glassbox that died without tearing down. */
+int gb_reaper_start(struct gb_net_state *st);
+void gb_reaper_stop(struct gb_net_state *st); /* after a complete tear-down */
+
 /* net_state.c: /run/glassbox/net bookkeeping. */
 int gb_state_lock(void);          /* returns the lock fd, or -errno */
 void gb_state_unlock(int fd);

@@ -46,20 +46,21 @@ void gb_state_unlock(int fd)
 		close(fd); /* releases the flock */
 }
 
-/* Field 22 of /proc/PID/stat: the start time, which tells a reused pid from its owner. */
+/* Field 22 of /proc/PID/stat: the start time, which tells a reused pid from its owner;
+ * 0 for a process that is gone or a zombie (a SIGKILLed glassbox not yet reaped). */
 static unsigned long long pid_start(pid_t pid)
 {
-	char path[64], buf[1024], *p;
+	char path[64], buf[1024], *p, state;
 	unsigned long long start = 0;
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
 	if (gb_read_file(path, buf, sizeof(buf)) < 0)
 		return 0;
 	p = strrchr(buf, ')');
-	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d "
-				"%*d %*d %*d %llu", &start) != 1)
+	if (!p || sscanf(p + 2, "%c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d "
+				"%*d %*d %*d %llu", &state, &start) != 2)
 		return 0;
-	return start;
+	return state == 'Z' || state == 'X' ? 0 : start;
 }
 
 static void run_path(char *buf, size_t size, pid_t pid)
