@@ -154,10 +154,3 @@ clean:
 	rm -rf $(OUT) glassbox
 
 -include $(wildcard $(OUT)/src/*.d $(OUT)/bpf/*.d $(OUT)/tests/*.d)
-
-# The network module driven like spawn.c drives it, for its tests (tests/net/*.sh).
-.PHONY: net-run
-net-run: $(OUT)/tests/net_run
-$(OUT)/tests/net_run: tests/net/net_run.c $(LIB) | $(OUT)/tests
-	$(call msg,CC,$@)
-	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(ALL_LDFLAGS) $(PKG_LIBS)

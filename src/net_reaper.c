@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -18,8 +19,26 @@
 #include "net_priv.h"
 #include "util.h"
 
-static void __attribute__((noreturn)) reaper_main(int fd)
+/* Close every fd from 3 up but A and B. */
+static void close_all_but(int a, int b)
 {
+	int lo = a < b ? a : b, hi = a < b ? b : a;
+
+	if (lo < 0)
+		lo = hi;
+	if (lo > 3)
+		syscall(SYS_close_range, 3, lo - 1, 0);
+	if (hi > lo + 1)
+		syscall(SYS_close_range, lo + 1, hi - 1, 0);
+	syscall(SYS_close_range, hi + 1, ~0U, 0);
+}
+
+static void __attribute__((noreturn)) reaper_main(int fd, pid_t owner)
+{
+	/* the pipe's EOF comes when glassbox's fd table goes, before it is quite dead (a
+	 * zombie): collection would still count it as alive. Its pidfd says when it is. */
+	int pidfd = syscall(SYS_pidfd_open, owner, 0);
+	struct pollfd p = { .fd = pidfd, .events = POLLIN };
 	sigset_t all;
 	ssize_t n;
 	char c;
@@ -34,14 +53,15 @@ static void __attribute__((noreturn)) reaper_main(int fd)
 	for (int i = 0; i < 3; i++)
 		if (null >= 0)
 			dup2(null, i);
-	if (fd > 3)
-		syscall(SYS_close_range, 3, fd - 1, 0);
-	syscall(SYS_close_range, fd + 1, ~0U, 0);
+	close_all_but(fd, pidfd);
 	do
 		n = read(fd, &c, 1);
 	while (n < 0 && errno == EINTR);
-	if (n != 1)
-		gb_net_collect_garbage();
+	if (n == 1)
+		_exit(0);
+	if (pidfd >= 0)
+		poll(&p, 1, 5000);
+	gb_net_collect_garbage();
 	_exit(0);
 }
 
@@ -67,7 +87,7 @@ int gb_reaper_start(struct gb_net_state *st)
 	}
 	if (pid == 0) {
 		close(p[1]);
-		reaper_main(p[0]);
+		reaper_main(p[0], st->owner);
 	}
 	close(p[0]);
 	st->reaper_pid = pid;

@@ -10,10 +10,10 @@ bad() {
 	shift 2
 	if gb_fg "$@" -- sh -c ": $MARK"; then
 		fail "$what: exit 0"
-	elif [ "$(wc -l <"$T/fg.err")" != 1 ] || ! grep -q "^glassbox: .*$want" "$T/fg.err"; then
-		fail "$what: wanted one line /glassbox: .*$want/, got: $(cat "$T/fg.err")"
+	elif [ "$(wc -l <"$TMP/fg.err")" != 1 ] || ! grep -q "^glassbox: .*$want" "$TMP/fg.err"; then
+		fail "$what: wanted one line /glassbox: .*$want/, got: $(cat "$TMP/fg.err")"
 	elif no_leaks "$GBPID"; then
-		ok "$what: $(cat "$T/fg.err")"
+		ok "$what: $(cat "$TMP/fg.err")"
 	fi
 }
 
@@ -28,9 +28,9 @@ bad "subnet equal to a host route" "overlaps the host route $D.0/24" --veth "$D.
 bad "subnet containing a host route" "overlaps the host route" --veth "${D%.*}.0.2/16,${D%.*}.0.3/16"
 
 PORT=$((40000 + $$ % 20000))
-GBNC_READY="$T/ready" "$GBNC" serve 127.0.0.1 "$PORT" BUSY 1 &
-at_exit "kill $!"
-wait_file "$T/ready" || fail "port holder not ready"
+GBNC_READY="$TMP/ready" "$GBNC" serve 127.0.0.1 "$PORT" BUSY 1 &
+on_exit "kill $!"
+wait_file "$TMP/ready" || fail "port holder not ready"
 bad "host port already in use" "$PORT.*in use" --publish "$PORT:80"
 
 bad "--join-netns that does not exist" "gbnone$$.*No such file" --join-netns "gbnone$$"
@@ -38,7 +38,7 @@ bad "--join-netns a file that is no namespace" "not a network namespace" --join-
 bad "--join-netns a PID namespace" "not a network namespace" --join-netns /proc/self/ns/pid
 
 ip netns add "gbx$$" || fail "ip netns add gbx$$"
-at_exit "ip netns del gbx$$"
+on_exit "ip netns del gbx$$"
 bad "--netns-name already taken" "/run/netns/gbx$$ already exists" --netns-name "gbx$$"
 [ -e "/run/netns/gbx$$" ] || fail "the existing /run/netns/gbx$$ was removed"
 
@@ -46,4 +46,4 @@ bad "--netns-name already taken" "/run/netns/gbx$$ already exists" --netns-name 
 ip -n "gbx$$" link add veth0 type veth peer name vx0 || fail "veth0 in gbx$$"
 bad "veth0 already in the joined namespace" "veth.*File exists" --join-netns "gbx$$" --veth "$(subnet 6).2/24,$(subnet 6).1/24"
 ip route get "$(subnet 6).1" | grep -q " dev gb" && fail "route to $(subnet 6).0/24 left behind"
-done_tests
+net_finish

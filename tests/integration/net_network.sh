@@ -10,10 +10,10 @@ NB=b$$
 A=$(subnet 1)
 B=$(subnet 2)
 
-# up until the test creates $T/stop1
-gb_bg S1 --network "$NA" --veth "$A.1/24,$A.11/24" -- sh -c "GBNC_READY=$T/r1 $GBNC serve \
-	0.0.0.0 80 NET-A 1; while [ ! -e $T/stop1 ]; do sleep 0.1; done; : $MARK"
-wait_file "$T/r1" || fail "first sandbox not ready: $(cat "$T/S1.err")"
+# up until the test creates $TMP/stop1
+gb_bg S1 --network "$NA" --veth "$A.1/24,$A.11/24" -- sh -c "GBNC_READY=$TMP/r1 $GBNC serve \
+	0.0.0.0 80 NET-A 1; while [ ! -e $TMP/stop1 ]; do sleep 0.1; done; : $MARK"
+wait_file "$TMP/r1" || fail "first sandbox not ready: $(cat "$TMP/S1.err")"
 if ip -o link show "gb-$NA" >/dev/null 2>&1 && ip -4 -o addr show "gb-$NA" | grep -q "$A.1/24" &&
 	ip -o link show "gbv$S1" | grep -q "master gb-$NA"; then
 	ok "bridge gb-$NA created on first use with $A.1/24, sandbox's host end on it"
@@ -24,41 +24,41 @@ fi
 # same network, an address already taken by a member; a different gateway address
 if gb_fg --network "$NA" --veth "$A.1/24,$A.11/24" -- true; then
 	fail "a second member with $A.11 was accepted"
-elif [ "$(wc -l <"$T/fg.err")" = 1 ] && grep -q "^glassbox: .*$A.11" "$T/fg.err"; then
+elif [ "$(wc -l <"$TMP/fg.err")" = 1 ] && grep -q "^glassbox: .*$A.11" "$TMP/fg.err"; then
 	ok "an address already on the network: one line, non-zero exit"
 else
-	fail "duplicate member address: $(cat "$T/fg.err")"
+	fail "duplicate member address: $(cat "$TMP/fg.err")"
 fi
 no_leaks "$GBPID"
 if gb_fg --network "$NA" --veth "$A.2/24,$A.12/24" -- true; then
 	fail "a member with another gateway address was accepted"
-elif [ "$(wc -l <"$T/fg.err")" = 1 ] && grep -q "^glassbox: .*gb-$NA has address $A.1/24" "$T/fg.err"; then
+elif [ "$(wc -l <"$TMP/fg.err")" = 1 ] && grep -q "^glassbox: .*gb-$NA has address $A.1/24" "$TMP/fg.err"; then
 	ok "a different host address on an existing network: one line, non-zero exit"
 else
-	fail "different host address: $(cat "$T/fg.err")"
+	fail "different host address: $(cat "$TMP/fg.err")"
 fi
 no_leaks "$GBPID"
 
 # another network, with forwarding on: cannot reach the first
 gb_fg --network "$NB" --veth "$B.1/24,$B.13/24" --nat -- \
-	sh -c "$GBNC connect $A.11 80 from-b 2 > $T/c3 2>&1; echo \$? > $T/rc3; : $MARK"
-if [ "$(cat "$T/rc3")" = 1 ] && ! grep -q NET-A "$T/c3"; then
+	sh -c "$GBNC connect $A.11 80 from-b 2 > $TMP/c3 2>&1; echo \$? > $TMP/rc3; : $MARK"
+if [ "$(cat "$TMP/rc3")" = 1 ] && ! grep -q NET-A "$TMP/c3"; then
 	ok "a sandbox on network $NB cannot reach one on $NA (forwarding on)"
 else
-	fail "network $NB reached $NA: rc $(cat "$T/rc3") $(cat "$T/c3")"
+	fail "network $NB reached $NA: rc $(cat "$TMP/rc3") $(cat "$TMP/c3")"
 fi
 no_leaks "$GBPID" "gb-$NB"
 
 gb_fg --network "$NA" --veth "$A.1/24,$A.12/24" -- \
-	sh -c "$GBNC connect $A.11 80 from-a 5 > $T/c2; : $MARK"
-if grep -q "^NET-A $A.12 from-a" "$T/c2"; then
+	sh -c "$GBNC connect $A.11 80 from-a 5 > $TMP/c2; : $MARK"
+if grep -q "^NET-A $A.12 from-a" "$TMP/c2"; then
 	ok "two sandboxes on network $NA reach each other by address"
 else
-	fail "same network: $(cat "$T/c2" "$T/fg.err")"
+	fail "same network: $(cat "$TMP/c2" "$TMP/fg.err")"
 fi
 no_leaks "$GBPID"
 ip -o link show "gb-$NA" >/dev/null 2>&1 || fail "bridge gb-$NA removed while a member remains"
-touch "$T/stop1"
-wait "$S1" || fail "first sandbox: $(cat "$T/S1.err")"
+touch "$TMP/stop1"
+wait "$S1" || fail "first sandbox: $(cat "$TMP/S1.err")"
 no_leaks "$S1" "gb-$NA" && ok "bridge gb-$NA removed with its last member"
-done_tests
+net_finish

@@ -14,29 +14,29 @@ HP3=$((HP1 + 2))
 outside_ns "gbtc$$" "tc$$h" "tc$$n" "$C.1/24" "$C.2/24" || fail "create client namespace"
 
 gb_bg S1 --veth "$A.2/24,$A.1/24" --publish "$HP1:80" -- \
-	env GBNC_READY="$T/r1" "$GBNC" serve 0.0.0.0 80 ONE 3 "$MARK"
+	env GBNC_READY="$TMP/r1" "$GBNC" serve 0.0.0.0 80 ONE 3 "$MARK"
 gb_bg S2 --veth "$B.2/24,$B.1/24" --publish "$HP2:80/tcp" --publish "$HP3:53/udp" -- \
-	sh -c "GBNC_READY=$T/r3 $GBNC userve 0.0.0.0 53 UDP 1 & GBNC_READY=$T/r2 $GBNC serve 0.0.0.0 80 TWO 3; wait; : $MARK"
-wait_file "$T/r1" && wait_file "$T/r2" && wait_file "$T/r3" || fail "servers not ready: $(cat "$T"/S*.err)"
+	sh -c "GBNC_READY=$TMP/r3 $GBNC userve 0.0.0.0 53 UDP 1 & GBNC_READY=$TMP/r2 $GBNC serve 0.0.0.0 80 TWO 3; wait; : $MARK"
+wait_file "$TMP/r1" && wait_file "$TMP/r2" && wait_file "$TMP/r3" || fail "servers not ready: $(cat "$TMP"/S*.err)"
 
 
 # the same host port a second time, while the first sandbox holds it
 if gb_fg --veth "$(subnet 4).2/24,$(subnet 4).1/24" --publish "$HP1:80" -- true; then
 	fail "a second --publish $HP1 succeeded"
-elif [ "$(wc -l <"$T/fg.err")" = 1 ] && grep -q "^glassbox: .*$HP1.*in use" "$T/fg.err"; then
+elif [ "$(wc -l <"$TMP/fg.err")" = 1 ] && grep -q "^glassbox: .*$HP1.*in use" "$TMP/fg.err"; then
 	ok "host port already published: one line, non-zero exit"
 else
-	fail "second --publish $HP1: $(cat "$T/fg.err")"
+	fail "second --publish $HP1: $(cat "$TMP/fg.err")"
 fi
 no_leaks "$GBPID"
 
 check() { # what expected-regexp client-args...
 	local what=$1 want=$2
 	shift 2
-	if "$@" >"$T/got" 2>&1 && grep -q "$want" "$T/got"; then
+	if "$@" >"$TMP/got" 2>&1 && grep -q "$want" "$TMP/got"; then
 		ok "$what"
 	else
-		fail "$what: wanted /$want/, got: $(cat "$T/got")"
+		fail "$what: wanted /$want/, got: $(cat "$TMP/got")"
 	fi
 }
 check "127.0.0.1:$HP1 reaches the first sandbox's port 80" "^ONE " "$GBNC" connect 127.0.0.1 "$HP1" a 3
@@ -51,10 +51,10 @@ check "UDP 127.0.0.1:$HP3 reaches the second sandbox's port 53" "^UDP .* g$" \
 	"$GBNC" usend 127.0.0.1 "$HP3" g 3
 
 
-wait "$S1" || fail "first sandbox exit: $(cat "$T/S1.err")"
-wait "$S2" || fail "second sandbox exit: $(cat "$T/S2.err")"
+wait "$S1" || fail "first sandbox exit: $(cat "$TMP/S1.err")"
+wait "$S2" || fail "second sandbox exit: $(cat "$TMP/S2.err")"
 no_leaks "$S1"
 no_leaks "$S2"
 check "host port $HP1 free again after the run" "ONE" sh -c \
-	"GBNC_READY=$T/r4 $GBNC serve 127.0.0.1 $HP1 ONE 1 & sleep 0.3; $GBNC connect 127.0.0.1 $HP1 h 3"
-done_tests
+	"GBNC_READY=$TMP/r4 $GBNC serve 127.0.0.1 $HP1 ONE 1 & sleep 0.3; $GBNC connect 127.0.0.1 $HP1 h 3"
+net_finish

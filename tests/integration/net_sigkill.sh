@@ -25,8 +25,8 @@ quiet_clean() {
 }
 
 gb_bg S --network "$NET" --veth "$A.1/24,$A.11/24" --nat --publish "$PORT:80" \
-	--netns-name "$NAME" -- sh -c "touch $T/up; sleep 1000; : $MARK"
-wait_file "$T/up" || fail "sandbox did not start: $(cat "$T/S.err")"
+	--netns-name "$NAME" -- sh -c "touch $TMP/up; sleep 1000; : $MARK"
+wait_file "$TMP/up" || fail "sandbox did not start: $(cat "$TMP/S.err")"
 wait_route "$A.11"
 for what in "link gbv$S" "link gb-$NET" "table glassbox_$S" "netns $NAME"; do
 	case $what in
@@ -46,21 +46,21 @@ if quiet_clean "$S" "gb-$NET" "$NAME"; then
 else
 	no_leaks "$S" "gb-$NET" "$NAME"
 fi
-# the reaper was forked from glassbox: its command line has $MARK, which done_tests checks
+# the reaper was forked from glassbox: its command line has $MARK, which net_finish checks
 
 # a join: the namespace outlives everything; the reaper killed as well, so only the next
 # start can remove the host end
 ip netns add "gbj$$" || fail "ip netns add gbj$$"
-at_exit "ip netns del gbj$$"
-gb_bg J --join-netns "gbj$$" --veth "$B.2/24,$B.1/24" -- sh -c "touch $T/jup; sleep 1000; : $MARK"
-wait_file "$T/jup" || fail "joined sandbox did not start: $(cat "$T/J.err")"
+on_exit "ip netns del gbj$$"
+gb_bg J --join-netns "gbj$$" --veth "$B.2/24,$B.1/24" -- sh -c "touch $TMP/jup; sleep 1000; : $MARK"
+wait_file "$TMP/jup" || fail "joined sandbox did not start: $(cat "$TMP/J.err")"
 R=$(pgrep -x -P "$J" glassbox-reaper)
 [ -n "$R" ] || fail "no reaper under glassbox $J"
 kill -KILL "$J" $R; wait "$J" 2>/dev/null
 wait_gone "$J" || fail "glassbox $J still alive after SIGKILL"
 for i in $(seq 50); do pgrep -f "$MARK" >/dev/null || break; sleep 0.1; done
 ip link show "gbv$J" >/dev/null 2>&1 || fail "gbv$J gone before the next start: reaper not killed?"
-gb_fg --share-net -- true || fail "next start: $(cat "$T/fg.err")"
+gb_fg --share-net -- true || fail "next start: $(cat "$TMP/fg.err")"
 no_leaks "$J" && ok "reaper killed too: the next start removed gbv$J"
 ip -n "gbj$$" link show veth0 >/dev/null 2>&1 && fail "veth0 left in the joined namespace"
 if [ -z "$(others "$S" | grep -v "run.$J\$")" ]; then
@@ -69,4 +69,4 @@ if [ -z "$(others "$S" | grep -v "run.$J\$")" ]; then
 else
 	echo "note: other glassbox runs active; ip_forward restore not checked"
 fi
-done_tests
+net_finish

@@ -1,72 +1,30 @@
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-# Sourced by tests/integration/net_*.sh. Root, real namespaces. Every resource a test makes
-# carries the test's pid ($$) in its name, and only those are checked for leaks: other
-# people run glassbox on this machine at the same time.
-#
-# GB_RUN is the command that takes "[network options] -- COMMAND": `glassbox run` once it
-# knows the network options, else the module's own driver build/tests/net_run.
-set -u
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
-GBNC=$ROOT/build/helpers/gbnc
-if [ -z "${GB_RUN:-}" ]; then
-	if [ -x "$ROOT/glassbox" ] && "$ROOT/glassbox" run --help 2>&1 | grep -q -- '--publish'; then
-		GB_RUN="$ROOT/glassbox run"
-	else
-		GB_RUN=$ROOT/build/tests/net_run
-	fi
-fi
-T=$(mktemp -d "/tmp/gbnet.$$.XXXX")
-FAILS=0
-CLEANUPS=()
-
-# exit 77: tests/run-tests.sh reports a skip, and a failure under CI=true
-skip() {
-	echo "SKIP: $*"
-	exit 77
-}
-
-[ "$(id -u)" = 0 ] || skip "needs root"
-[ -x "$GBNC" ] || skip "build/helpers/gbnc missing: make helpers"
-command -v ip >/dev/null || skip "needs ip (iproute2) to check results"
-
-fail() {
-	echo "FAIL: $*"
-	FAILS=$((FAILS + 1))
-}
-
-ok() {
-	echo "ok: $*"
-}
-
-# Run a cleanup command at exit, latest registered first.
-at_exit() {
-	CLEANUPS=("$*" "${CLEANUPS[@]}")
-}
-
-finish() {
-	local c
-	for c in "${CLEANUPS[@]}"; do
-		eval "$c" >/dev/null 2>&1
-	done
-	rm -rf "$T"
-}
-trap finish EXIT
-trap 'exit 1' INT TERM
+# Sourced by tests/integration/net_*.sh, after lib.sh: the network options of
+# `glassbox run`, as root, with real namespaces. Every resource a test makes carries the
+# test's pid ($$) in its name, and only those are checked for leaks: other people run
+# glassbox on this machine at the same time.
+. "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
+need_root
+GB_RUN="$GLASSBOX run"
+GBNC=$HELPERS/gbnc
+[ -x "$GBNC" ] || { echo "FAIL: $GBNC not built (make helpers)"; exit 1; }
+command -v ip >/dev/null || skip "needs ip (iproute2)"
+command -v nft >/dev/null || skip "needs nft (nftables) to check results"
 
 # gb_bg VAR [options] -- COMMAND...: start a sandbox in the background, its stdout and
-# stderr in $T/VAR.out and $T/VAR.err; VAR gets glassbox's pid. Killed at exit if still up.
+# stderr in $TMP/VAR.out and $TMP/VAR.err; VAR gets glassbox's pid. Killed at exit if still up.
 gb_bg() {
 	local var=$1
 	shift
-	$GB_RUN "$@" >"$T/$var.out" 2>"$T/$var.err" &
+	$GB_RUN "$@" >"$TMP/$var.out" 2>"$TMP/$var.err" &
 	printf -v "$var" %s $!
-	at_exit "kill -KILL $!"
+	on_exit "kill -KILL $!"
 }
 
-# gb_fg [options] -- COMMAND...: run a sandbox, stdout/stderr in $T/fg.out/$T/fg.err; sets
+# gb_fg [options] -- COMMAND...: run a sandbox, stdout/stderr in $TMP/fg.out/$TMP/fg.err; sets
 # GBPID; returns its exit status.
 gb_fg() {
-	$GB_RUN "$@" >"$T/fg.out" 2>"$T/fg.err" &
+	$GB_RUN "$@" >"$TMP/fg.out" 2>"$TMP/fg.err" &
 	GBPID=$!
 	wait $GBPID
 }
@@ -109,9 +67,9 @@ wait_gone() {
 # namespace; the namespace routes everything to it unless "noroute" is given.
 outside_ns() {
 	ip netns add "$1" || return 1
-	at_exit "ip netns del $1"
+	on_exit "ip netns del $1"
 	ip link add "$2" type veth peer name "$3" netns "$1" || return 1
-	at_exit "ip link del $2"
+	on_exit "ip link del $2"
 	ip addr add "$4" dev "$2" && ip link set "$2" up &&
 		ip -n "$1" addr add "$5" dev "$3" && ip -n "$1" link set "$3" up &&
 		ip -n "$1" link set lo up || return 1
@@ -137,7 +95,7 @@ no_leaks() {
 	return 0
 }
 
-# The sandbox commands carry this in their command line: done_tests finds leftovers by it.
+# The sandbox commands carry this in their command line: net_finish finds leftovers by it.
 MARK=gbnet-mark-$$
 
 # A /24 of 10.0.0.0/8 for this test: subnet INDEX → "10.A.B" (A from INDEX, B from $$).
@@ -145,14 +103,8 @@ subnet() {
 	echo "10.$((200 + $1)).$(($$ % 250))"
 }
 
-done_tests() {
-	local left
-	left=$(pgrep -f "$MARK")
-	[ -n "$left" ] && fail "sandbox processes left: $(ps -o pid=,args= -p "${left//$'\n'/,}")"
-	if [ "$FAILS" -gt 0 ]; then
-		echo "$(basename "$0"): $FAILS failure(s)"
-		exit 1
-	fi
-	echo "$(basename "$0"): all passed"
-	exit 0
+# net_finish: no sandbox process is left, then lib.sh's finish.
+net_finish() {
+	no_process_matching "$MARK"
+	finish
 }
