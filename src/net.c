@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/* The sandbox's network, in the order spawn.c calls it: prepare, host set-up, sandbox
+/* The sandbox's network, in the order run.c calls it: prepare, clone enter/leave, host
  * set-up, tear-down. What each step adds and how it is removed: net.h. */
 #include <arpa/inet.h>
 #include <errno.h>

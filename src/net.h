@@ -2,7 +2,7 @@
 /*
  * The sandbox's network namespace: options, host-side and sandbox-side set-up, tear-down.
  *
- * Order of calls (spawn.c):
+ * Order of calls (run.c):
  *
  *   gb_net_opt_parse() per option, then gb_net_opts_finish()        options.c
  *   gb_net_prepare()        before clone: collects what crashed runs left, checks the
@@ -20,24 +20,20 @@
  *
  * What glassbox adds to the host and how each is removed, even after SIGKILL:
  *   veth pair      the peer is created directly in the sandbox's namespace, so the pair
- *                  dies with that namespace; teardown also deletes the host end (a
- *                  joined or named namespace outlives the run); the next start deletes
- *                  it for a dead owner.
+ *                  dies with that namespace; teardown also deletes the host end, since
+ *                  a joined or named namespace outlives the run.
  *   nftables       one table "ip glassbox_<pid>" with the owner flag: the kernel deletes
  *                  it when glassbox's netlink socket closes, whatever killed glassbox.
- *   bridge         "gb-NAME", deleted by the run that removes its last member, or by the
- *                  next start when no live run uses it.
- *   /run/netns/N   unmounted and removed by teardown, or by the next start when its
- *                  owner is dead.
+ *   bridge         "gb-NAME", deleted by the run that removes its last member.
+ *   /run/netns/N   a bind mount of the sandbox's namespace, unmounted and removed.
  *   ip_forward     set to 1 for --nat and --publish; the value before is kept in
  *                  /run/glassbox/net/ip_forward.orig and restored when the last run that
- *                  needed forwarding is gone (teardown, or the next start).
+ *                  needed forwarding is gone.
  *   proxy          threads and sockets of the glassbox process: they die with it.
- * For what outlives glassbox by itself (bridge, /run/netns/N, a veth in a joined
- * namespace, ip_forward), a reaper process forked before any of it is created waits for
- * glassbox's end: after a clean tear-down glassbox dismisses it; if glassbox died (SIGKILL
- * included), it collects at once. Every start collects as well, should the reaper have
- * been killed too.
+ * What outlives a SIGKILLed glassbox by itself (bridge, /run/netns/N, a veth in a joined
+ * or named namespace, ip_forward) is collected by a reaper process (net_reaper.c) forked
+ * before any of it is created: dismissed after a clean teardown, it collects as soon as
+ * glassbox dies. Every start collects too, should the reaper have been killed as well.
  * Bookkeeping: /run/glassbox/net/run.<pid> lists what the run is about to create (written
  * before each creation), with the owner's start time so a reused pid is not mistaken for
  * the owner; /run/glassbox/net/lock (flock) serialises set-up, tear-down and collection.

@@ -100,7 +100,7 @@ void gb_usage_run(FILE *f)
 	      "                         the sandbox runs\n"
 	      "      --join-netns NAME|PATH  run in this existing network namespace instead\n"
 	      "  --nat, --publish and --network imply --veth. Everything added to the host is\n"
-	      "  removed when glassbox ends; after a SIGKILL, at the next start.\n"
+	      "  removed when glassbox ends, and after a SIGKILL too (by a reaper process).\n"
 	      "\n"
 	      "Output:\n"
 	      "  -j, --json             JSON Lines instead of a table\n"
