@@ -5,7 +5,7 @@
  * nft context closes, so it goes away with glassbox however glassbox ends.
  *
  *   forward      isolation: no routing between this sandbox's interface and another
- *                glassbox interface ("gb*"), except connections to published ports
+ *                glassbox interface (gbv*, gb-*), except connections to published ports
  *   postrouting  --nat: masquerade the sandbox subnet leaving by any other interface
  *   prerouting   --publish: connections from other namespaces to a local address of the
  *                host are DNATed to the sandbox, which then sees the client's address
@@ -108,10 +108,16 @@ int gb_nft_create(const struct gb_net_opts *o, const struct gb_net_state *st, st
 	}
 	fprintf(f, "table ip %s {\n flags owner\n", n->table);
 	fprintf(f, " chain forward { type filter hook forward priority filter; policy accept;\n"
-		   "  ct status dnat accept\n"
-		   "  iifname \"gb*\" oifname \"%s\" iifname != \"%s\" drop\n"
-		   "  iifname \"%s\" oifname \"gb*\" oifname != \"%s\" drop\n }\n",
-		l3, l3, l3, l3);
+		   "  ct status dnat accept\n");
+	/* glassbox's own interfaces only: host ends gbv<PID>, bridges gb-NAME */
+	for (int i = 0; i < 2; i++) {
+		const char *pat = i ? "gb-*" : "gbv*";
+
+		fprintf(f, "  iifname \"%s\" oifname \"%s\" iifname != \"%s\" drop\n"
+			   "  iifname \"%s\" oifname \"%s\" oifname != \"%s\" drop\n",
+			pat, l3, l3, l3, pat, l3);
+	}
+	fprintf(f, " }\n");
 	if (o->nat)
 		fprintf(f, " chain postrouting { type nat hook postrouting priority srcnat; "
 			   "policy accept;\n  ip saddr %s/%u oifname != \"%s\" masquerade\n }\n",
