@@ -16,7 +16,7 @@ outside_ns "gbtc$$" "tc$$h" "tc$$n" "$C.1/24" "$C.2/24" || fail "create client n
 gb_bg S1 --veth "$A.2/24,$A.1/24" --publish "$HP1:80" -- \
 	env GBNC_READY="$TMP/r1" "$GBNC" serve 0.0.0.0 80 ONE 3 "$MARK"
 gb_bg S2 --veth "$B.2/24,$B.1/24" --publish "$HP2:80/tcp" --publish "$HP3:53/udp" -- \
-	sh -c "GBNC_READY=$TMP/r3 $GBNC userve 0.0.0.0 53 UDP 1 & GBNC_READY=$TMP/r2 $GBNC serve 0.0.0.0 80 TWO 3; wait; : $MARK"
+	sh -c "GBNC_READY=$TMP/r3 $GBNC userve 0.0.0.0 53 UDP 2 & GBNC_READY=$TMP/r2 $GBNC serve 0.0.0.0 80 TWO 3; wait; : $MARK"
 wait_file "$TMP/r1" && wait_file "$TMP/r2" && wait_file "$TMP/r3" || fail "servers not ready: $(cat "$TMP"/S*.err)"
 
 
@@ -49,6 +49,8 @@ check "from another namespace to $C.1:$HP2: second sandbox sees the client's add
 	"^TWO $C.2 f$" ip netns exec "gbtc$$" "$GBNC" connect "$C.1" "$HP2" f 3
 check "UDP 127.0.0.1:$HP3 reaches the second sandbox's port 53" "^UDP .* g$" \
 	"$GBNC" usend 127.0.0.1 "$HP3" g 3
+check "UDP from another namespace to $C.1:$HP3: the sandbox sees the client's address" \
+	"^UDP $C.2 i$" ip netns exec "gbtc$$" "$GBNC" usend "$C.1" "$HP3" i 3
 
 
 wait "$S1" || fail "first sandbox exit: $(cat "$TMP/S1.err")"
