@@ -29,6 +29,20 @@ gb_fg() {
 	wait $GBPID
 }
 
+# gb_bad WHAT STDERR-REGEXP OPTIONS...: a run with OPTIONS must fail cleanly: non-zero
+# exit, one line "glassbox: ..." matching STDERR-REGEXP, nothing of the run left.
+gb_bad() {
+	local what=$1 want=$2
+	shift 2
+	if gb_fg "$@" -- sh -c ": $MARK"; then
+		fail "$what: exit 0"
+	elif [ "$(wc -l <"$TMP/fg.err")" != 1 ] || ! grep -q "^glassbox: .*$want" "$TMP/fg.err"; then
+		fail "$what: wanted one line /glassbox: .*$want/, got: $(cat "$TMP/fg.err")"
+	elif no_leaks "$GBPID"; then
+		ok "$what: $(cat "$TMP/fg.err")"
+	fi
+}
+
 # Wait until FILE exists (a sandbox's "I am ready" mark), up to 10 s.
 wait_file() {
 	local i
