@@ -65,49 +65,129 @@ static int join_open(const char *arg, int *out)
 	return 0;
 }
 
-/* The host end's subnet must not overlap a host route, unless it is the subnet of the
- * --network bridge being joined, whose address must then be HOST_CIDR. Caller locks. */
-static int check_subnet(struct mnl_socket *nl, const struct gb_net_opts *o)
+static void member_str(char *buf, size_t size, const char *network, struct in_addr a)
+{
+	char as[INET_ADDRSTRLEN];
+
+	inet_ntop(AF_INET, &a, as, sizeof(as));
+	snprintf(buf, size, "%s %s", network, as);
+}
+
+/* The address of bridge gb-NETWORK: 0, or -ENODEV/-ENOENT when it or its address is not
+ * there yet. */
+static int bridge_address(struct mnl_socket *nl, const char *network, struct gb_cidr *out)
+{
+	char br[16];
+	int index;
+
+	snprintf(br, sizeof(br), "gb-%s", network);
+	index = gb_nl_link_index(nl, br);
+	return index < 0 ? index : gb_nl_addr_get(nl, index, out);
+}
+
+/* On an existing network: the first address of its subnet that is neither the bridge's
+ * nor a live member's. */
+static int member_pick(const struct gb_net_opts *o, struct gb_net_state *st)
+{
+	uint32_t mask = htonl(~0u << (32 - st->host_addr.prefix));
+	uint32_t net = st->host_addr.addr.s_addr & mask, hosts = ntohl(~mask) - 1;
+	char member[64], c[32];
+
+	st->sandbox_addr.prefix = st->host_addr.prefix;
+	for (uint32_t h = 1; h <= hosts; h++) {
+		st->sandbox_addr.addr.s_addr = net | htonl(h);
+		if (st->sandbox_addr.addr.s_addr == st->host_addr.addr.s_addr)
+			continue;
+		member_str(member, sizeof(member), o->network, st->sandbox_addr.addr);
+		if (!gb_state_in_use(st->owner, "member", member))
+			return 0;
+	}
+	gb_err("--network %s: no free address left in %s", o->network,
+	       cidr_str(&st->host_addr, c, sizeof(c)));
+	return -EADDRNOTAVAIL;
+}
+
+/* 1 if C overlaps a host route (message printed when EXPLICIT), 0 if not, or -errno. */
+static int overlaps(struct mnl_socket *nl, const struct gb_cidr *c, bool explicit)
 {
 	char want[32], have[32];
 	struct gb_cidr found;
-	int index, err;
+	int err = gb_nl_route_overlap(nl, c, &found);
 
-	cidr_str(&o->host_addr, want, sizeof(want));
-	if (o->network[0]) {
-		char br[16];
-
-		snprintf(br, sizeof(br), "gb-%s", o->network);
-		index = gb_nl_link_index(nl, br);
-		if (index > 0) {
-			err = gb_nl_addr_get(nl, index, &found);
-			if (err == 0 && (found.addr.s_addr != o->host_addr.addr.s_addr ||
-					 found.prefix != o->host_addr.prefix)) {
-				gb_err("--network %s: bridge %s has address %s, not %s", o->network, br,
-				       cidr_str(&found, have, sizeof(have)), want);
-				return -EINVAL;
-			}
-			if (err == 0)
-				return 0;
-		}
-	}
-	err = gb_nl_route_overlap(nl, &o->host_addr, &found);
-	if (err < 0) {
+	if (err < 0)
 		gb_err("dump host routes: %s", strerror(-err));
-		return err;
-	}
-	if (err > 0) {
-		gb_err("--veth %s: subnet overlaps the host route %s", want,
+	else if (err > 0 && explicit)
+		gb_err("--veth %s: subnet overlaps the host route %s", cidr_str(c, want, sizeof(want)),
 		       cidr_str(&found, have, sizeof(have)));
-		return -EEXIST;
-	}
-	return 0;
+	return err;
 }
 
-static int check_host(const struct gb_net_opts *o, pid_t self)
+/*
+ * The addresses of this run, into st. Given with --veth: checked against host routes, or
+ * on an existing --network against its bridge's address and its live members. Not given:
+ * 10.1.1.2/24 and 10.1.1.1/24, or else the first 10.1.N.0/24 no host route overlaps, so
+ * that several sandboxes run side by side with the defaults; on an existing network, its
+ * bridge's address and the first free member address. Caller locks.
+ */
+static int choose_addresses(struct mnl_socket *nl, const struct gb_net_opts *o,
+			    struct gb_net_state *st)
+{
+	char member[64], c[32], b[32];
+	struct gb_cidr bridge;
+	int err;
+
+	st->host_addr = o->host_addr;
+	st->sandbox_addr = o->sandbox_addr;
+	if (o->network[0]) {
+		err = bridge_address(nl, o->network, &bridge);
+		if (err == 0 && !o->veth_given) {
+			st->host_addr = bridge;
+			return member_pick(o, st);
+		}
+		if (err == 0) {
+			if (bridge.addr.s_addr != o->host_addr.addr.s_addr ||
+			    bridge.prefix != o->host_addr.prefix) {
+				gb_err("--network %s: bridge gb-%s has address %s, not %s", o->network,
+				       o->network, cidr_str(&bridge, b, sizeof(b)),
+				       cidr_str(&o->host_addr, c, sizeof(c)));
+				return -EINVAL;
+			}
+			member_str(member, sizeof(member), o->network, o->sandbox_addr.addr);
+			if (gb_state_in_use(st->owner, "member", member)) {
+				gb_err("--network %s: another sandbox on it has address %s", o->network,
+				       member + strlen(o->network) + 1);
+				return -EEXIST;
+			}
+			return 0;
+		}
+		if (err != -ENODEV && err != -ENOENT) {
+			gb_err("--network %s: read bridge gb-%s: %s", o->network, o->network,
+			       strerror(-err));
+			return err;
+		}
+	}
+	if (o->veth_given) {
+		err = overlaps(nl, &st->host_addr, true);
+		return err > 0 ? -EEXIST : err;
+	}
+	for (uint32_t n = 1; n <= 255; n++) {
+		st->host_addr.addr.s_addr = htonl(0x0a010002 | n << 8);
+		st->sandbox_addr.addr.s_addr = htonl(0x0a010001 | n << 8);
+		st->host_addr.prefix = st->sandbox_addr.prefix = 24;
+		err = overlaps(nl, &st->host_addr, false);
+		if (err <= 0)
+			return err;
+	}
+	gb_err("--veth: every 10.1.N.0/24 overlaps a host route: choose a subnet with "
+	       "--veth HOST_CIDR,SANDBOX_CIDR");
+	return -EADDRNOTAVAIL;
+}
+
+/* Addresses chosen and checked before the clone, so bad input fails before anything is
+ * created; host set-up chooses again under its own lock (the host may change between). */
+static int check_host(const struct gb_net_opts *o, struct gb_net_state *st)
 {
 	struct mnl_socket *nl;
-	char member[64], a[INET_ADDRSTRLEN];
 	int lock, err;
 
 	lock = gb_state_lock();
@@ -122,15 +202,7 @@ static int check_host(const struct gb_net_opts *o, pid_t self)
 		gb_state_unlock(lock);
 		return err;
 	}
-	err = check_subnet(nl, o);
-	if (!err && o->network[0]) {
-		inet_ntop(AF_INET, &o->sandbox_addr.addr, a, sizeof(a));
-		snprintf(member, sizeof(member), "%s %s", o->network, a);
-		if (gb_state_in_use(self, "member", member)) {
-			gb_err("--network %s: another sandbox on it has address %s", o->network, a);
-			err = -EEXIST;
-		}
-	}
+	err = choose_addresses(nl, o, st);
 	mnl_socket_close(nl);
 	gb_state_unlock(lock);
 	return err;
@@ -160,7 +232,7 @@ int gb_net_prepare(const struct gb_net_opts *o, struct gb_net_state *st)
 		}
 	}
 	if (o->veth) {
-		err = check_host(o, st->owner);
+		err = check_host(o, st);
 		if (err)
 			return err;
 	}
@@ -216,12 +288,11 @@ static int sandbox_lo_up(struct mnl_socket *snl)
 /* The bridge gb-NAME, created with HOST_CIDR on first use; returns its index. Caller locks. */
 static int bridge_get(struct mnl_socket *nl, const struct gb_net_opts *o, struct gb_net_state *st)
 {
-	char a[INET_ADDRSTRLEN], member[64], c[32];
+	char member[64], c[32];
 	int index, err;
 
 	snprintf(st->bridge, sizeof(st->bridge), "gb-%s", o->network);
-	inet_ntop(AF_INET, &o->sandbox_addr.addr, a, sizeof(a));
-	snprintf(member, sizeof(member), "%s %s", o->network, a);
+	member_str(member, sizeof(member), o->network, st->sandbox_addr.addr);
 	err = gb_state_note(st, "bridge", st->bridge);
 	if (!err)
 		err = gb_state_note(st, "member", member);
@@ -240,12 +311,12 @@ static int bridge_get(struct mnl_socket *nl, const struct gb_net_opts *o, struct
 	index = gb_nl_link_index(nl, st->bridge);
 	if (index < 0)
 		return index;
-	err = gb_nl_addr_add(nl, index, &o->host_addr);
+	err = gb_nl_addr_add(nl, index, &st->host_addr);
 	if (!err)
 		err = gb_nl_link_up(nl, index);
 	if (err) {
 		gb_err("configure bridge %s with %s: %s", st->bridge,
-		       cidr_str(&o->host_addr, c, sizeof(c)), strerror(-err));
+		       cidr_str(&st->host_addr, c, sizeof(c)), strerror(-err));
 		return err;
 	}
 	return index;
@@ -286,9 +357,9 @@ static int veth_add(struct mnl_socket *nl, struct mnl_socket *snl, int ns_fd,
 			return err;
 		}
 	} else {
-		err = gb_nl_addr_add(nl, host, &o->host_addr);
+		err = gb_nl_addr_add(nl, host, &st->host_addr);
 		if (err) {
-			gb_err("add address %s to %s: %s", cidr_str(&o->host_addr, c, sizeof(c)),
+			gb_err("add address %s to %s: %s", cidr_str(&st->host_addr, c, sizeof(c)),
 			       st->host_if, strerror(-err));
 			return err;
 		}
@@ -300,10 +371,10 @@ static int veth_add(struct mnl_socket *nl, struct mnl_socket *snl, int ns_fd,
 	}
 
 	peer = gb_nl_link_index(snl, GB_SANDBOX_IF);
-	err = peer < 0 ? peer : gb_nl_addr_add(snl, peer, &o->sandbox_addr);
+	err = peer < 0 ? peer : gb_nl_addr_add(snl, peer, &st->sandbox_addr);
 	if (err) {
 		gb_err("add address %s to %s in the sandbox: %s",
-		       cidr_str(&o->sandbox_addr, c, sizeof(c)), GB_SANDBOX_IF, strerror(-err));
+		       cidr_str(&st->sandbox_addr, c, sizeof(c)), GB_SANDBOX_IF, strerror(-err));
 		return err;
 	}
 	err = gb_nl_link_up(snl, peer);
@@ -311,9 +382,9 @@ static int veth_add(struct mnl_socket *nl, struct mnl_socket *snl, int ns_fd,
 		gb_err("set %s up in the sandbox: %s", GB_SANDBOX_IF, strerror(-err));
 		return err;
 	}
-	err = gb_nl_route_default(snl, o->host_addr.addr);
+	err = gb_nl_route_default(snl, st->host_addr.addr);
 	if (err) {
-		inet_ntop(AF_INET, &o->host_addr.addr, c, sizeof(c));
+		inet_ntop(AF_INET, &st->host_addr.addr, c, sizeof(c));
 		gb_err("add default route via %s in the sandbox: %s", c, strerror(-err));
 		return err;
 	}
@@ -358,7 +429,7 @@ static int host_setup_locked(const struct gb_net_opts *o, pid_t child, struct gb
 		goto out;
 	}
 	/* again, under the lock: another run may have taken the subnet since prepare */
-	err = check_subnet(nl, o);
+	err = choose_addresses(nl, o, st);
 	if (!err)
 		err = veth_add(nl, snl, ns_fd, o, st);
 	if (!err && (o->nat || o->n_publish)) {
@@ -369,7 +440,7 @@ static int host_setup_locked(const struct gb_net_opts *o, pid_t child, struct gb
 	if (!err)
 		err = gb_nft_create(o, st, &st->nft);
 	if (!err && st->proxy)
-		err = gb_proxy_start(st->proxy);
+		err = gb_proxy_start(st->proxy, st->sandbox_addr.addr);
 out:
 	if (nl)
 		mnl_socket_close(nl);

@@ -71,7 +71,9 @@ struct gb_net_opts {
 	enum gb_net_mode mode;
 	bool lo_down;      /* --lo-down */
 	bool veth;         /* --veth, or implied by --nat, --publish, --network */
-	bool veth_given;   /* --veth had HOST_CIDR,SANDBOX_CIDR */
+	bool veth_given;   /* --veth had HOST_CIDR,SANDBOX_CIDR; else chosen at set-up:
+			    * 10.1.1.2/24 and 10.1.1.1/24, or the first free 10.1.N.0/24,
+			    * or on an existing network its subnet (net.c choose_addresses) */
 	struct gb_cidr host_addr;    /* default 10.1.1.2/24 */
 	struct gb_cidr sandbox_addr; /* default 10.1.1.1/24 */
 	bool nat;          /* --nat */
@@ -88,6 +90,7 @@ struct gb_net_state {
 	int join_fd;          /* the joined namespace, or -1 */
 	int host_ns_fd;       /* the caller's, between clone_enter and clone_leave, or -1 */
 	int sandbox_ns_fd;    /* the sandbox's namespace, or -1 */
+	struct gb_cidr host_addr, sandbox_addr; /* in use: --veth's, or chosen */
 	char host_if[16];     /* host end of the veth, "" before creation */
 	char bridge[16];      /* "gb-NAME", or "" */
 	char netns_path[128]; /* /run/netns/NAME once mounted, or "" */

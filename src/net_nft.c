@@ -77,7 +77,7 @@ static int run(struct gb_nft *n, const char *cmd)
 int gb_nft_create(const struct gb_net_opts *o, const struct gb_net_state *st, struct gb_nft **out)
 {
 	const char *l3 = st->bridge[0] ? st->bridge : st->host_if;
-	const struct gb_cidr *s = &o->sandbox_addr;
+	const struct gb_cidr *s = &st->sandbox_addr;
 	struct in_addr net = { s->addr.s_addr & htonl(~0u << (32 - s->prefix)) };
 	char sb[INET_ADDRSTRLEN], nb[INET_ADDRSTRLEN];
 	struct gb_nft *n;

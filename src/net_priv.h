@@ -30,13 +30,14 @@ int gb_nl_bridge_ports(struct mnl_socket *nl, int master); /* how many links hav
 /* net_nft.c: the run's owner table. */
 struct gb_nft;
 int gb_nft_create(const struct gb_net_opts *o, const struct gb_net_state *st, struct gb_nft **out);
+
 void gb_nft_destroy(struct gb_nft *n);
 
 /* net_proxy.c: the userland side of --publish (loopback, IPv6, the host itself). */
 struct gb_proxy;
 /* Bind every published host port now, so "in use" is an error before anything else. */
 int gb_proxy_bind(const struct gb_net_opts *o, struct gb_proxy **out);
-int gb_proxy_start(struct gb_proxy *p);
+int gb_proxy_start(struct gb_proxy *p, struct in_addr target);
 void gb_proxy_destroy(struct gb_proxy *p);
 
 /* net_reaper.c: collects after a glassbox that died without tearing down. */

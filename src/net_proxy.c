@@ -93,7 +93,6 @@ int gb_proxy_bind(const struct gb_net_opts *o, struct gb_proxy **out)
 
 	if (!p)
 		return -ENOMEM;
-	p->target = o->sandbox_addr.addr;
 	p->stop_fd = -1;
 	for (int i = 0; i < UDP_SESSIONS; i++)
 		p->s[i].fd = -1;
@@ -318,9 +317,12 @@ static void *proxy_main(void *arg)
 	}
 }
 
-int gb_proxy_start(struct gb_proxy *p)
+int gb_proxy_start(struct gb_proxy *p, struct in_addr target)
 {
-	int err = pthread_create(&p->thread, NULL, proxy_main, p);
+	int err;
+
+	p->target = target;
+	err = pthread_create(&p->thread, NULL, proxy_main, p);
 
 	if (err) {
 		gb_err("pthread_create (publish proxy): %s", strerror(err));

@@ -36,10 +36,10 @@ else
 fi
 no_leaks "$GBPID" "gb-$NB"
 
-gb_fg --network "$NA" --veth "$A.1/24,$A.12/24" -- \
-	sh -c "$GBNC connect $A.11 80 from-a 5 > $TMP/c2; : $MARK"
-if grep -q "^NET-A $A.12 from-a" "$TMP/c2"; then
-	ok "two sandboxes on network $NA reach each other by address"
+# no --veth: the network's subnet, and the first address no member has
+gb_fg --network "$NA" -- sh -c "$GBNC connect $A.11 80 from-a 5 > $TMP/c2; : $MARK"
+if grep -q "^NET-A $A.2 from-a" "$TMP/c2"; then
+	ok "two sandboxes on network $NA reach each other by address (the second's chosen: $A.2)"
 else
 	fail "same network: $(cat "$TMP/c2" "$TMP/fg.err")"
 fi

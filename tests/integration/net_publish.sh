@@ -5,24 +5,22 @@
 # namespace (kernel path: the server sees the client's real address); UDP too.
 . "$(dirname "$0")/lib/net.sh"
 
-A=$(subnet 1)
-B=$(subnet 2)
 C=$(subnet 3)
 HP1=$((20000 + $$ % 20000))
 HP2=$((HP1 + 1))
 HP3=$((HP1 + 2))
 outside_ns "gbtc$$" "tc$$h" "tc$$n" "$C.1/24" "$C.2/24" || fail "create client namespace"
 
-gb_bg S1 --veth "$A.2/24,$A.1/24" --publish "$HP1:80" -- \
+# the defaults: each sandbox gets a subnet of its own (10.1.N.0/24) without asking
+gb_bg S1 --publish "$HP1:80" -- \
 	env GBNC_READY="$TMP/r1" "$GBNC" serve 0.0.0.0 80 ONE 3 "$MARK"
-gb_bg S2 --veth "$B.2/24,$B.1/24" --publish "$HP2:80/tcp" --publish "$HP3:53/udp" -- \
+gb_bg S2 --publish "$HP2:80/tcp" --publish "$HP3:53/udp" -- \
 	sh -c "GBNC_READY=$TMP/r3 $GBNC userve 0.0.0.0 53 UDP 2 & GBNC_READY=$TMP/r2 $GBNC serve 0.0.0.0 80 TWO 3; wait; : $MARK"
 wait_file "$TMP/r1" && wait_file "$TMP/r2" && wait_file "$TMP/r3" || fail "servers not ready: $(cat "$TMP"/S*.err)"
 
 
 # the same host port a second time, while the first sandbox holds it
-gb_bad "host port already published by another sandbox" "$HP1.*in use" \
-	--veth "$(subnet 4).2/24,$(subnet 4).1/24" --publish "$HP1:80"
+gb_bad "host port already published by another sandbox" "$HP1.*in use" --publish "$HP1:80"
 
 check() { # what expected-regexp client-args...
 	local what=$1 want=$2

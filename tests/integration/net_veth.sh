@@ -43,32 +43,36 @@ else
 fi
 no_leaks "$S2"
 
-# two sandboxes side by side, default --veth in one, chosen addresses in the other
+# three sandboxes side by side: two with the default --veth get a /24 each (10.1.1.0/24
+# if free, else the next free 10.1.N.0/24), one with chosen addresses
 B=$(subnet 2)
-if ! ip route show | grep -q '^10\.1\.1\.0/24'; then
-	gb_bg P1 --veth -- sh -c "ip -4 -o addr show veth0 > $TMP/p1; sleep 2; : $MARK"
-else
-	P1=""
-	echo "note: 10.1.1.0/24 routed on this host; default --veth not tried"
-fi
-gb_bg P2 --veth "$B.2/24,$B.1/24" -- sh -c "ip -4 -o addr show veth0 > $TMP/p2; ip route > $TMP/r2; sleep 2; : $MARK"
-wait_file "$TMP/p2"
-if [ -n "$P1" ]; then
-	wait_file "$TMP/p1"
-	if grep -q '10.1.1.1/24' "$TMP/p1" && ip -4 -o addr show "gbv$P1" | grep -q '10.1.1.2/24'; then
-		ok "default --veth: host end 10.1.1.2/24, sandbox end 10.1.1.1/24"
+for p in P1 P2; do
+	gb_bg "$p" --veth -- sh -c "ip -4 -o addr show veth0 > $TMP/$p.a; ip route > $TMP/$p.r;
+		while [ ! -e $TMP/stop ]; do sleep 0.1; done; : $MARK"
+	wait_file "$TMP/$p.r" || fail "$p did not start: $(cat "$TMP/$p.err")"
+done
+gb_bg P3 --veth "$B.2/24,$B.1/24" -- sh -c "ip -4 -o addr show veth0 > $TMP/P3.a; ip route > $TMP/P3.r;
+	while [ ! -e $TMP/stop ]; do sleep 0.1; done; : $MARK"
+wait_file "$TMP/P3.r" || fail "P3 did not start: $(cat "$TMP/P3.err")"
+nets=""
+for p in P1 P2 P3; do
+	pid=${!p}
+	sb=$(grep -o 'inet [0-9.]*/24' "$TMP/$p.a" | cut -d' ' -f2)
+	host=$(ip -4 -o addr show "gbv$pid" | grep -o 'inet [0-9.]*/24' | cut -d' ' -f2)
+	if [ -n "$sb" ] && [ "${sb%.*}" = "${host%.*}" ] && [ "${sb%/*}" != "${host%/*}" ] &&
+		grep -q "^default via ${host%/*} dev veth0" "$TMP/$p.r"; then
+		ok "$p: veth0 $sb, host end gbv$pid $host, default route via the host end"
 	else
-		fail "default --veth addresses: $(cat "$TMP/p1" "$TMP/P1.err")"
+		fail "$p: sandbox '$sb' host '$host': $(cat "$TMP/$p.a" "$TMP/$p.r" "$TMP/$p.err")"
 	fi
-fi
-if grep -q "$B.1/24" "$TMP/p2" && grep -q "^default via $B.2 dev veth0" "$TMP/r2" &&
-	ip -4 -o addr show "gbv$P2" | grep -q "$B.2/24"; then
-	ok "--veth HOST,SANDBOX addresses and default route; two sandboxes side by side"
-else
-	fail "chosen --veth: $(cat "$TMP/p2" "$TMP/r2" "$TMP/P2.err")"
-fi
-[ -n "$P1" ] && { wait "$P1" || fail "first sandbox: $(cat "$TMP/P1.err")"; }
-wait "$P2" || fail "second sandbox: $(cat "$TMP/P2.err")"
-[ -n "$P1" ] && no_leaks "$P1"
-no_leaks "$P2"
+	nets+="${sb%.*} "
+done
+grep -q "$B.1/24" "$TMP/P3.a" || fail "P3 did not get the chosen $B.1/24"
+[ "$(echo $nets | tr ' ' '\n' | sort -u | wc -l)" = 3 ] && ok "three subnets: $nets" ||
+	fail "sandboxes share a subnet: $nets"
+touch "$TMP/stop"
+for p in P1 P2 P3; do
+	wait "${!p}" || fail "$p: $(cat "$TMP/$p.err")"
+	no_leaks "${!p}"
+done
 net_finish
