@@ -10,10 +10,14 @@ HP1=$((20000 + $$ % 20000))
 HP2=$((HP1 + 1))
 HP3=$((HP1 + 2))
 outside_ns "gbtc$$" "tc$$h" "tc$$n" "$C.1/24" "$C.2/24" || fail "create client namespace"
+# IPv6 on the test's own veth too (a ULA of the test's), without waiting for DAD
+V6=fd00:6b:$(printf %x $(($$ % 65536)))
+ip -6 addr add "$V6::1/64" dev "tc$$h" nodad && ip -n "gbtc$$" -6 addr add "$V6::2/64" dev "tc$$n" nodad ||
+	fail "IPv6 addresses on the client veth"
 
 # the defaults: each sandbox gets a subnet of its own (10.1.N.0/24) without asking
 gb_bg S1 --publish "$HP1:80" -- \
-	env GBNC_READY="$TMP/r1" "$GBNC" serve 0.0.0.0 80 ONE 3 "$MARK"
+	env GBNC_READY="$TMP/r1" "$GBNC" serve 0.0.0.0 80 ONE 4 "$MARK"
 gb_bg S2 --publish "$HP2:80/tcp" --publish "$HP3:53/udp" -- \
 	sh -c "GBNC_READY=$TMP/r3 $GBNC userve 0.0.0.0 53 UDP 2 & GBNC_READY=$TMP/r2 $GBNC serve 0.0.0.0 80 TWO 3; wait; : $MARK"
 wait_file "$TMP/r1" && wait_file "$TMP/r2" && wait_file "$TMP/r3" || fail "servers not ready: $(cat "$TMP"/S*.err)"
@@ -39,6 +43,8 @@ check "from another namespace to $C.1:$HP1: first sandbox sees the client's addr
 	"^ONE $C.2 e$" ip netns exec "gbtc$$" "$GBNC" connect "$C.1" "$HP1" e 3
 check "from another namespace to $C.1:$HP2: second sandbox sees the client's address $C.2" \
 	"^TWO $C.2 f$" ip netns exec "gbtc$$" "$GBNC" connect "$C.1" "$HP2" f 3
+check "from another namespace over IPv6 to [$V6::1]:$HP1: the first sandbox answers" "^ONE .* j$" \
+	ip netns exec "gbtc$$" "$GBNC" connect "$V6::1" "$HP1" j 3
 check "UDP 127.0.0.1:$HP3 reaches the second sandbox's port 53" "^UDP .* g$" \
 	"$GBNC" usend 127.0.0.1 "$HP3" g 3
 check "UDP from another namespace to $C.1:$HP3: the sandbox sees the client's address" \
