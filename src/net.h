@@ -120,15 +120,21 @@ int gb_net_parse_cidr(const char *s, struct gb_cidr *out);
 int gb_net_parse_publish(const char *s, struct gb_publish *out);
 bool gb_net_name_valid(const char *s, size_t max);
 
-/* Set-up and tear-down (net.c). Return 0 or -errno after printing one line. */
+/* Set-up and tear-down (net.c), in the order above. Return 0 or -errno after printing
+ * one line; after a failure, gb_net_teardown() undoes whatever was done. */
 void gb_net_state_init(struct gb_net_state *st);
+/* CLONE_NEWNET for a new namespace, 0 for --share-net and --join-netns */
 int gb_net_clone_flags(const struct gb_net_opts *o);
 int gb_net_prepare(const struct gb_net_opts *o, struct gb_net_state *st);
-int gb_net_host_setup(const struct gb_net_opts *o, pid_t child, struct gb_net_state *st);
+/* Around the clone; leave aborts if it cannot return to the host's namespace. */
 int gb_net_clone_enter(struct gb_net_state *st);
 void gb_net_clone_leave(struct gb_net_state *st);
+/* CHILD: the sandbox's host pid, waiting for its release. Tears down itself on failure. */
+int gb_net_host_setup(const struct gb_net_opts *o, pid_t child, struct gb_net_state *st);
+/* Idempotent; every exit path of the parent. */
 void gb_net_teardown(struct gb_net_state *st);
-/* Remove what runs whose owner is dead left on the host. Returns how many runs. */
+/* Remove what runs whose owner is dead left on the host; gb_net_prepare() calls it.
+ * Returns how many runs, or -errno. */
 int gb_net_collect_garbage(void);
 
 #endif
