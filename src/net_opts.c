@@ -123,6 +123,11 @@ bad:
 
 int gb_net_opt_parse(struct gb_net_opts *o, const char *name, const char *arg)
 {
+	if ((!strcmp(name, "share-net") && o->mode == GB_NET_JOIN) ||
+	    (!strcmp(name, "join-netns") && o->mode == GB_NET_SHARE)) {
+		gb_err("--share-net and --join-netns exclude each other");
+		return -EINVAL;
+	}
 	if (!strcmp(name, "share-net")) {
 		o->mode = GB_NET_SHARE;
 	} else if (!strcmp(name, "lo-down")) {

@@ -210,6 +210,10 @@ static void opt_parse__join_netns__name_or_path(void **state)
 	assert_int_equal(gb_net_opt_parse(&o, "join-netns", "/proc/1234/ns/net"), 0);
 	assert_int_equal(gb_net_opt_parse(&o, "join-netns", ""), -EINVAL);
 	assert_int_equal(gb_net_opt_parse(&o, "join-netns", ".."), -EINVAL);
+	assert_int_equal(gb_net_opt_parse(&o, "share-net", NULL), -EINVAL);
+	gb_net_opts_init(&o);
+	assert_int_equal(gb_net_opt_parse(&o, "share-net", NULL), 0);
+	assert_int_equal(gb_net_opt_parse(&o, "join-netns", "blue"), -EINVAL);
 }
 
 static int parse_run(struct gb_opts *o, char **argv)
