@@ -18,6 +18,7 @@ void gb_opts_defaults(struct gb_opts *o)
 	o->fmt.pid_view = GB_PID_VIEW_SANDBOX;
 	o->harden.caps = gb_caps_default();
 	o->stop_timeout_ms = GB_STOP_TIMEOUT_DEFAULT_MS;
+	gb_net_opts_init(&o->net);
 }
 
 int gb_parse_seconds_ms(const char *s, uint64_t max_ms, uint64_t *out)
@@ -70,7 +71,6 @@ void gb_usage_run(FILE *f)
 	      "\n"
 	      "Sandbox:\n"
 	      "      --as-pid1          run COMMAND itself as PID 1 (no glassbox init)\n"
-	      "      --share-net        keep the host's network namespace\n"
 	      "      --cap-add LIST     keep these capabilities (CAP_SYS_PTRACE,sys_time,ALL)\n"
 	      "      --cap-drop LIST    drop these capabilities too\n"
 	      "      --user UID[:GID]   run COMMAND as this user, without capabilities\n"
@@ -81,6 +81,27 @@ void gb_usage_run(FILE *f)
 	      "  perf_event_open(), and a bounding set without CAP_SYS_MODULE, CAP_SYS_BOOT,\n"
 	      "  CAP_SYS_RAWIO, CAP_SYS_TIME, CAP_SYS_PTRACE, CAP_BPF, CAP_PERFMON, CAP_MAC_*,\n"
 	      "  CAP_SYSLOG, CAP_AUDIT_CONTROL and other host-wide powers.\n"
+	      "\n"
+	      "Network (default: a new namespace with only lo, up):\n"
+	      "      --share-net        keep the host's network namespace\n"
+	      "      --lo-down          leave lo down, as a new namespace has it\n"
+	      "      --veth [HOST_CIDR,SANDBOX_CIDR]\n"
+	      "                         a veth pair to the host (default 10.1.1.2/24 on the\n"
+	      "                         host end gbv<PID>, 10.1.1.1/24 on veth0 in the sandbox,\n"
+	      "                         or the next 10.1.N.0/24 free on the host), default\n"
+	      "                         route via the host end\n"
+	      "      --nat              reach what the host reaches (forwarding, masquerade)\n"
+	      "      --publish HOSTPORT:SANDBOXPORT[/tcp|/udp]\n"
+	      "                         forward the host's port (IPv4, IPv6, 127.0.0.1 too) to\n"
+	      "                         the sandbox's; repeatable\n"
+	      "      --network NAME     attach to bridge gb-NAME (created on first use with\n"
+	      "                         HOST_CIDR, removed with its last member); sandboxes on\n"
+	      "                         one network reach each other, not those on another\n"
+	      "      --netns-name NAME  show the namespace as /run/netns/NAME (ip netns) while\n"
+	      "                         the sandbox runs\n"
+	      "      --join-netns NAME|PATH  run in this existing network namespace instead\n"
+	      "  --nat, --publish and --network imply --veth. Everything added to the host is\n"
+	      "  removed when glassbox ends, and after a SIGKILL too (by a reaper process).\n"
 	      "\n"
 	      "Output:\n"
 	      "  -j, --json             JSON Lines instead of a table\n"
@@ -105,7 +126,6 @@ void gb_usage_run(FILE *f)
 
 enum {
 	OPT_AS_PID1 = 0x100,
-	OPT_SHARE_NET,
 	OPT_EVENTS,
 	OPT_PID_VIEW,
 	OPT_ABS_TIME,
@@ -116,11 +136,19 @@ enum {
 	OPT_CAP_DROP,
 	OPT_USER,
 	OPT_STOP_TIMEOUT,
+	OPT_NET, /* every network option: the name tells which (net_opts.c) */
 };
 
 static const struct option run_options[] = {
 	{ "as-pid1", no_argument, NULL, OPT_AS_PID1 },
-	{ "share-net", no_argument, NULL, OPT_SHARE_NET },
+	{ "share-net", no_argument, NULL, OPT_NET },
+	{ "lo-down", no_argument, NULL, OPT_NET },
+	{ "veth", optional_argument, NULL, OPT_NET },
+	{ "nat", no_argument, NULL, OPT_NET },
+	{ "publish", required_argument, NULL, OPT_NET },
+	{ "network", required_argument, NULL, OPT_NET },
+	{ "netns-name", required_argument, NULL, OPT_NET },
+	{ "join-netns", required_argument, NULL, OPT_NET },
 	{ "cap-add", required_argument, NULL, OPT_CAP_ADD },
 	{ "cap-drop", required_argument, NULL, OPT_CAP_DROP },
 	{ "user", required_argument, NULL, OPT_USER },
@@ -206,13 +234,13 @@ static void unknown_option(const char *cmd, int c, char **argv)
 
 int gb_opts_parse_run(struct gb_opts *o, int argc, char **argv, int *help)
 {
-	int c, r;
+	int c, r, idx;
 
 	*help = 0;
 	optind = 1;
 	opterr = 0;
 	/* '+': stop at COMMAND, so its own options are left alone */
-	while ((c = getopt_long(argc, argv, "+:jo:vh", run_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:jo:vh", run_options, &idx)) != -1) {
 		r = parse_output_opt(o, c, "run", optarg);
 		if (r < 0)
 			return GB_EXIT_USAGE;
@@ -222,9 +250,16 @@ int gb_opts_parse_run(struct gb_opts *o, int argc, char **argv, int *help)
 		case OPT_AS_PID1:
 			o->as_pid1 = 1;
 			break;
-		case OPT_SHARE_NET:
-			o->share_net = 1;
+		case OPT_NET: {
+			const char *name = run_options[idx].name;
+
+			/* "--veth A,B" as well as "--veth=A,B": getopt only knows the latter */
+			if (!optarg && optind < argc && gb_net_opt_arg_fits(name, argv[optind]))
+				optarg = argv[optind++];
+			if (gb_net_opt_parse(&o->net, name, optarg))
+				return GB_EXIT_USAGE;
 			break;
+		}
 		case OPT_CAP_ADD:
 		case OPT_CAP_DROP: {
 			const char *bad;
@@ -262,6 +297,8 @@ int gb_opts_parse_run(struct gb_opts *o, int argc, char **argv, int *help)
 		gb_err("run: no COMMAND given (usage: glassbox run [OPTIONS] -- COMMAND [ARGS...])");
 		return GB_EXIT_USAGE;
 	}
+	if (gb_net_opts_finish(&o->net))
+		return GB_EXIT_USAGE;
 	o->argv = argv + optind;
 	return 0;
 }

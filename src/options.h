@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include "format.h"
 #include "harden.h"
+#include "net.h"
 
 #define GB_RING_SIZE_DEFAULT (4u << 20)
 #define GB_RING_SIZE_MIN (64u << 10)
@@ -25,7 +26,7 @@ struct gb_opts {
 	/* run */
 	int as_pid1;
 	uint64_t stop_timeout_ms;    /* --stop-timeout: grace after a stop signal */
-	int share_net;               /* --share-net: keep the host's network namespace */
+	struct gb_net_opts net;      /* --share-net, --veth, --publish, ... (net.h) */
 	struct gb_harden harden;     /* --cap-add, --cap-drop, --user */
 	char **argv;                 /* COMMAND [ARGS...] */
 };

@@ -218,7 +218,7 @@ int gb_cmd_run(struct gb_opts *o)
 	struct gb_spawn_opts so = {
 		.argv = o->argv,
 		.as_pid1 = o->as_pid1,
-		.new_netns = !o->share_net,
+		.new_netns = gb_net_clone_flags(&o->net) != 0,
 		.harden = &o->harden,
 	};
 	struct gb_observer *ob = NULL;
@@ -227,10 +227,12 @@ int gb_cmd_run(struct gb_opts *o)
 	struct gb_sandbox sb;
 	struct gb_run_info info;
 	struct gb_summary sum;
+	struct gb_net_state net;
 	char path[4096];
 	int err, sigfd = -1, out_fd = -1, status, code = GB_EXIT_FAILURE;
 
 	gb_verbose = o->verbose;
+	gb_net_state_init(&net);
 	if (gb_check_privileges("run"))
 		return GB_EXIT_NOPERM;
 	err = gb_resolve_command(o->argv[0], path, sizeof(path));
@@ -239,19 +241,35 @@ int gb_cmd_run(struct gb_opts *o)
 		return err == -ENOENT ? GB_EXIT_NOT_FOUND : GB_EXIT_CANNOT_EXEC;
 	}
 	so.path = path;
+	/* host checks (subnet, ports, join target) before anything is loaded or created */
+	if (gb_net_prepare(&o->net, &net)) {
+		gb_net_teardown(&net);
+		return GB_EXIT_FAILURE;
+	}
 
-	if (gb_features_probe(&feat))
-		return GB_EXIT_NOFEATURE;
+	if (gb_features_probe(&feat)) {
+		code = GB_EXIT_NOFEATURE;
+		goto out;
+	}
 	err = gb_observer_open(&ob, &oo, &feat, NULL);
 	gb_features_free(&feat);
-	if (err)
-		return err == -ENOTSUP ? GB_EXIT_NOFEATURE : GB_EXIT_FAILURE;
+	if (err) {
+		code = err == -ENOTSUP ? GB_EXIT_NOFEATURE : GB_EXIT_FAILURE;
+		goto out;
+	}
 
 	sigfd = open_signals(&so.ignored);
 	if (sigfd < 0)
 		goto out;
-	if (gb_sandbox_create(&sb, &so))
+	if (gb_net_clone_enter(&net))
 		goto out;
+	err = gb_sandbox_create(&sb, &so);
+	gb_net_clone_leave(&net);
+	if (err)
+		goto out;
+	/* the child waits: its network before anything else can start in it */
+	if (gb_net_host_setup(&o->net, sb.pid, &net))
+		goto kill;
 	sinks = gb_sinks_from_opts(o, &out_fd);
 	if (!sinks)
 		goto kill;
@@ -276,6 +294,7 @@ int gb_cmd_run(struct gb_opts *o)
 kill:
 	gb_sandbox_kill(&sb);
 out:
+	gb_net_teardown(&net);
 	gb_observer_close(ob);
 	gb_sinks_destroy(sinks);
 	if (out_fd >= 0)
