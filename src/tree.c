@@ -15,6 +15,9 @@
 #include "tree.h"
 #include "util.h"
 
+/* bytes of exec names kept per process */
+#define GB_EXEC_CHAIN_MAX 1024
+
 struct proc {
 	uint32_t pid, ns_pid, own_pid, level, pidns;
 	uint32_t netns_first, netns;
@@ -22,7 +25,7 @@ struct proc {
 	int first_child, last_child, next_sibling;
 	int group;   /* index of its (PID namespace, network namespace) pair, at the end */
 	char comm[GB_COMM_LEN];
-	char *exec;  /* last successful exec */
+	char *exec;  /* every successful exec: "a -> b" */
 	int32_t status;
 	int exited;
 	int traced;  /* seen acting or being cloned, not only as a signal target */
@@ -280,20 +283,32 @@ static int tree_event(struct gb_sink *s, const struct gb_event_hdr *h, size_t si
 		break;
 	case GB_EV_EXEC: {
 		const struct gb_ev_exec *e = (const void *)h;
+		size_t old, add;
 		char *x;
 
 		if (e->ret)
 			break;
-		x = strndup(e->filename, GB_FILENAME_LEN);
+		p = &t->procs[actor];
+		memcpy(p->comm, h->comm, GB_COMM_LEN);
+		p->comm[GB_COMM_LEN - 1] = 0;
+		/* every program the process ran, in order: "a -> b" */
+		old = p->exec ? strlen(p->exec) : 0;
+		if (old >= GB_EXEC_CHAIN_MAX) { /* enough: say that more followed, once */
+			if (strcmp(p->exec + old - 7, " -> ...") && (x = realloc(p->exec, old + 8)))
+				strcpy(x + old, " -> ..."), p->exec = x;
+			break;
+		}
+		add = strnlen(e->filename, GB_FILENAME_LEN);
+		x = realloc(p->exec, old + 4 + add + 1);
 		if (!x) {
 			t->oom = 1;
 			break;
 		}
-		p = &t->procs[actor];
-		free(p->exec);
+		if (old)
+			memcpy(x + old, " -> ", 4), old += 4;
+		memcpy(x + old, e->filename, add);
+		x[old + add] = 0;
 		p->exec = x;
-		memcpy(p->comm, h->comm, GB_COMM_LEN);
-		p->comm[GB_COMM_LEN - 1] = 0;
 		break;
 	}
 	case GB_EV_EXIT: {
@@ -367,7 +382,7 @@ static void pids_text(const struct tree_sink *t, const struct proc *p, struct gb
  * invalid UTF-8, no quotes */
 static void text_str(struct gb_outbuf *b, const char *s, size_t max)
 {
-	char esc[GB_FILENAME_LEN * 6 + 1];
+	char esc[(GB_EXEC_CHAIN_MAX + GB_FILENAME_LEN + 8) * 6 + 1];
 
 	gb_json_escape(esc, sizeof(esc), s, max);
 	gb_out_str(b, esc);
@@ -413,7 +428,7 @@ static void text_proc(struct tree_sink *t, struct gb_outbuf *b, int i, int depth
 	text_str(b, p->comm, GB_COMM_LEN);
 	if (p->exec) {
 		gb_out_str(b, "  exec ");
-		text_str(b, p->exec, GB_FILENAME_LEN);
+		text_str(b, p->exec, GB_EXEC_CHAIN_MAX + 8);
 	}
 	if (p->threads)
 		gb_out_printf(b, "  +%u thread%s", p->threads, p->threads > 1 ? "s" : "");
@@ -567,7 +582,7 @@ static int write_text(struct tree_sink *t)
  * shows it (control bytes as \n or \u0001, invalid UTF-8 bytes as \ufffd). */
 static void dot_str(struct gb_outbuf *b, const char *s, size_t max)
 {
-	char esc[GB_FILENAME_LEN * 6 + 1];
+	char esc[(GB_EXEC_CHAIN_MAX + GB_FILENAME_LEN + 8) * 6 + 1];
 	const char *p = esc;
 
 	/* the JSON escaper already made it valid UTF-8 with \-escapes; DOT reads \" and
@@ -599,7 +614,7 @@ static void dot_proc_node(struct tree_sink *t, struct gb_outbuf *b, size_t i, in
 	dot_str(b, p->comm, GB_COMM_LEN);
 	if (p->exec) {
 		gb_out_str(b, "\\n");
-		dot_str(b, p->exec, GB_FILENAME_LEN);
+		dot_str(b, p->exec, GB_EXEC_CHAIN_MAX + 8);
 	}
 	if (p->threads)
 		gb_out_printf(b, "\\n+%u threads", p->threads);
