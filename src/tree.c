@@ -379,12 +379,12 @@ static void pids_text(const struct tree_sink *t, const struct proc *p, struct gb
 }
 
 /* a string from the kernel, as the table shows it: escapes for control bytes and
- * invalid UTF-8, no quotes */
+ * invalid UTF-8 */
 static void text_str(struct gb_outbuf *b, const char *s, size_t max)
 {
 	char esc[(GB_EXEC_CHAIN_MAX + GB_FILENAME_LEN + 8) * 6 + 1];
 
-	gb_json_escape(esc, sizeof(esc), s, max);
+	gb_text_escape(esc, sizeof(esc), s, max);
 	gb_out_str(b, esc);
 }
 
