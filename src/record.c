@@ -442,6 +442,15 @@ static int read_header(struct reader *rd, struct gb_rec_status *st)
 	return 0;
 }
 
+/* The kind of a record at p: records sit unaligned in a frame, so no struct access */
+static uint16_t rec_kind(const unsigned char *p)
+{
+	uint16_t kind;
+
+	memcpy(&kind, p + offsetof(struct gb_event_hdr, kind), sizeof(kind));
+	return kind;
+}
+
 /* Check every record of an inflated events frame before any is delivered. */
 static int check_records(const unsigned char *p, size_t len, uint32_t nrecords,
 			 struct gb_rec_status *st, uint64_t frame_off, uint64_t seq)
@@ -450,23 +459,23 @@ static int check_records(const unsigned char *p, size_t len, uint32_t nrecords,
 	uint32_t n = 0;
 
 	while (off < len) {
-		const struct gb_event_hdr *h;
 		uint32_t rlen;
+		uint16_t kind;
 		size_t want;
 
-		if (len - off < sizeof(rlen) + sizeof(*h))
+		if (len - off < sizeof(rlen) + sizeof(struct gb_event_hdr))
 			return stop(st, frame_off, "frame %llu: record %u cut short",
 				    (unsigned long long)seq, n);
 		memcpy(&rlen, p + off, sizeof(rlen));
-		h = (const void *)(p + off + sizeof(rlen));
-		if (rlen < sizeof(*h) || rlen > len - off - sizeof(rlen))
+		if (rlen < sizeof(struct gb_event_hdr) || rlen > len - off - sizeof(rlen))
 			return stop(st, frame_off, "frame %llu: record %u has a bad length %u",
 				    (unsigned long long)seq, n, rlen);
-		want = gb_event_size(h->kind);
+		kind = rec_kind(p + off + sizeof(rlen));
+		want = gb_event_size(kind);
 		if (want && rlen != want)
 			return stop(st, frame_off,
 				    "frame %llu: record %u of kind %u is %u bytes, not %zu",
-				    (unsigned long long)seq, n, h->kind, rlen, want);
+				    (unsigned long long)seq, n, kind, rlen, want);
 		off += sizeof(rlen) + rlen;
 		n++;
 	}
@@ -490,7 +499,7 @@ static int deliver(const unsigned char *p, size_t len, struct gb_sink *chain,
 
 		memcpy(&rlen, p + off, sizeof(rlen));
 		off += sizeof(rlen);
-		if (rlen > sizeof(rec) || !gb_event_size(((const struct gb_event_hdr *)(p + off))->kind)) {
+		if (rlen > sizeof(rec) || !gb_event_size(rec_kind(p + off))) {
 			st->skipped++; /* a kind this glassbox does not know */
 			off += rlen;
 			continue;

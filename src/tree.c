@@ -567,7 +567,7 @@ static int write_text(struct tree_sink *t)
 			gb_out_char(&b, ' ');
 			text_str(&b, t->procs[m->by].comm, GB_COMM_LEN);
 			if (m->ret < 0)
-				gb_out_printf(&b, " failed %s", strerrorname_np(-m->ret) ?: "?");
+				gb_out_printf(&b, " failed %s", gb_errno_name(m->ret));
 			gb_out_char(&b, '\n');
 		}
 	}
@@ -746,7 +746,7 @@ static int write_dot(struct tree_sink *t)
 		gb_out_str(&b, " -> ");
 		dot_str(&b, m->new_name, GB_IFNAME_LEN);
 		if (m->ret < 0)
-			gb_out_printf(&b, " (failed %s)", strerrorname_np(-m->ret) ?: "?");
+			gb_out_printf(&b, " (failed %s)", gb_errno_name(m->ret));
 		gb_out_str(&b, "\", style=bold, color=blue, fontcolor=blue];\n");
 	}
 	gb_out_str(&b, "}\n");
