@@ -66,7 +66,9 @@ int gb_cmd_replay(struct gb_opts *o)
 		       (unsigned long long)st.stop_offset, st.why, (unsigned long long)st.records);
 		code = GB_EXIT_FAILURE;
 	} else if (err) {
-		gb_err("replay: writing the output failed: %s", strerror(-err));
+		/* a reader that went away (replay | head) needs no message */
+		if (err != -EPIPE)
+			gb_err("replay: writing the output failed: %s", strerror(-err));
 		code = GB_EXIT_FAILURE;
 	}
 	gb_sinks_destroy(sinks);

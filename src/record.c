@@ -216,6 +216,8 @@ static int record_event(struct gb_sink *s, const struct gb_event_hdr *e, size_t 
 	struct record_sink *r = (struct record_sink *)s;
 	uint32_t len = (uint32_t)size;
 
+	if (!r->thread_started)
+		return -EINVAL; /* begin failed: nothing would take the buffers */
 	if (r->cur->len + sizeof(len) + size > GB_REC_FRAME_BYTES) {
 		int err;
 
