@@ -226,7 +226,7 @@ static void on_clone(struct tree_sink *t, const struct gb_ev_clone *e, int actor
 		return;
 	}
 	note_pidns(t, e->child.pidns, e->child.level, e->child_pidns_parent);
-	i = proc_of(t, &e->child, e->child_netns, e->hdr.comm, 1, 1);
+	i = proc_of(t, &e->child, e->child_netns, e->hdr.comm, e->child.ns_pid != 0, 1);
 	if (i < 0 || i == actor)
 		return;
 	c = &t->procs[i];
@@ -272,7 +272,9 @@ static void on_signal(struct tree_sink *t, const struct gb_ev_signal *e, int act
 static int tree_event(struct gb_sink *s, const struct gb_event_hdr *h, size_t size)
 {
 	struct tree_sink *t = (struct tree_sink *)s;
-	int actor = proc_of(t, &h->task, h->netns, h->comm, 1, 0);
+	/* a task the sandbox cannot see (a kernel worker moving a device of a dying
+	 * namespace) is drawn apart, not as one of the sandbox's processes */
+	int actor = proc_of(t, &h->task, h->netns, h->comm, h->task.ns_pid != 0, 0);
 	struct proc *p;
 
 	if (actor < 0)
