@@ -1,6 +1,10 @@
 # Shared by the rec_*.sh tests, sourced after lib.sh (.bash: the runner only runs *.sh).
-# supported_kinds: the event kinds this build and kernel can report (glassbox probe)
-supported_kinds() { "$GLASSBOX" probe | sed -n '/^events:/,$p' | awk 'NR > 1 && NF { print $1 }'; }
+# supported_kinds: the event kinds this build and kernel can report (glassbox probe's
+# "events:" lines, without those it marks unavailable)
+supported_kinds() {
+	"$GLASSBOX" probe | sed -n '/^events:/,$p' |
+		awk 'NR > 1 && NF && $1 ~ /^[a-z_]+$/ && !/unavailable|not available|: no\>/ { print $1 }'
+}
 
 # A workload that makes every event kind glassbox knows, inside the sandbox's own
 # network namespace: clones and execs, a nested PID namespace, signals (delivered,

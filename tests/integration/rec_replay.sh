@@ -84,6 +84,11 @@ m=$(jcount "$TMP/live-f.jsonl" '(.event | startswith("signal")) and .sig == 10')
 "$GLASSBOX" replay --record x "$TMP/j.gbx" 2>/dev/null; expect_eq "replay --record" "$?" 2
 "$GLASSBOX" replay --signal NOPE "$TMP/j.gbx" 2>/dev/null; expect_eq "replay --signal NOPE" "$?" 2
 "$GLASSBOX" replay "$TMP/missing.gbx" 2>/dev/null; expect_eq "replay of a missing file" "$?" 1
+"$GLASSBOX" run --record "$TMP/no/such/dir.gbx" -- true 2>"$TMP/e"
+expect_eq "run --record into a missing directory" "$?" 1
+grep -q 'cannot create --record' "$TMP/e" && ok "it says why" || fail "no message: $(cat "$TMP/e")"
+"$GLASSBOX" replay --dot "$TMP/no/such/dir.dot" "$TMP/j.gbx" 2>/dev/null
+expect_eq "replay --dot into a missing directory" "$?" 1
 "$GLASSBOX" replay --help | grep -q '^Usage: glassbox replay' && ok "replay --help" || fail "replay --help"
 ip link show gbrec0 >/dev/null 2>&1 && fail "the workload's veth leaked into the host"
 finish
