@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -179,6 +180,7 @@ static int record_begin(struct gb_sink *s, const struct gb_run_info *info)
 {
 	struct record_sink *r = (struct record_sink *)s;
 	struct gb_rec_file_hdr h;
+	sigset_t all, old;
 	int err;
 
 	memset(&h, 0, sizeof(h));
@@ -201,7 +203,11 @@ static int record_begin(struct gb_sink *s, const struct gb_run_info *info)
 		gb_err("record %s: writing the header failed: %s", r->path, strerror(-err));
 		return err;
 	}
+	/* the writer takes no signal: they are the main thread's to handle (signalfd) */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
 	err = pthread_create(&r->thread, NULL, writer_thread, r);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (err) {
 		gb_err("record %s: cannot start the writer thread: %s", r->path, strerror(err));
 		return -err;
@@ -518,6 +524,21 @@ static int deliver(const unsigned char *p, size_t len, struct gb_sink *chain,
 	return gb_sinks_flush(chain);
 }
 
+/* Make *buf hold at least n bytes (and never be NULL); 0 or -ENOMEM. */
+static int grow(unsigned char **buf, size_t *cap, size_t n)
+{
+	void *p;
+
+	if (*buf && n <= *cap)
+		return 0;
+	p = realloc(*buf, n ? n : 1);
+	if (!p)
+		return -ENOMEM;
+	*buf = p;
+	*cap = n;
+	return 0;
+}
+
 int gb_record_replay(int fd, struct gb_sink *chain, struct gb_rec_status *st)
 {
 	struct reader rd = { .fd = fd };
@@ -578,19 +599,10 @@ int gb_record_replay(int fd, struct gb_sink *chain, struct gb_rec_status *st)
 				   "(corrupt)", (unsigned long long)seq, h.type, h.csize, h.usize);
 			break;
 		}
-		if (h.csize > ccap || h.usize > ucap) {
-			void *c = realloc(cbuf, h.csize > ccap ? h.csize : ccap);
-
-			if (c)
-				cbuf = c, ccap = h.csize > ccap ? h.csize : ccap;
-			c = c ? realloc(ubuf, h.usize > ucap ? h.usize : ucap) : NULL;
-			if (c)
-				ubuf = c, ucap = h.usize > ucap ? h.usize : ucap;
-			if (!c) {
-				err = -ENOMEM;
-				stop(st, frame_off, "out of memory");
-				break;
-			}
+		if (grow(&cbuf, &ccap, h.csize) || grow(&ubuf, &ucap, h.usize)) {
+			err = -ENOMEM;
+			stop(st, frame_off, "out of memory");
+			break;
 		}
 		n = read_full(&rd, cbuf, h.csize);
 		if (n < 0) {
@@ -610,7 +622,7 @@ int gb_record_replay(int fd, struct gb_sink *chain, struct gb_rec_status *st)
 		}
 		ulen = h.usize;
 		clen = h.csize;
-		err = uncompress2(ubuf ? ubuf : (Bytef *)"", &ulen, cbuf, &clen);
+		err = uncompress2(ubuf, &ulen, cbuf, &clen);
 		if (err != Z_OK || ulen != h.usize || clen != h.csize ||
 		    h.ucrc != crc(ubuf, h.usize)) {
 			err = stop(st, frame_off, "frame %llu: %s (corrupt)", (unsigned long long)seq,

@@ -79,6 +79,21 @@ m=$(jcount "$TMP/live-f.jsonl" '(.event | startswith("signal")) and .sig == 10')
 	ok "the recording of a filtered run holds every event" ||
 	fail "the recording of a filtered run lost unfiltered events"
 
+# a run stopped with SIGTERM still closes its recording with the trailer
+marker="gbtest-recint-$$"
+"$GLASSBOX" run --record "$TMP/int.gbx" -o "$TMP/int.txt" -- sh -c "sleep 30 # $marker" 2>/dev/null &
+gb=$!
+on_exit "kill -9 $gb"
+sleep 1
+kill -TERM "$gb"
+wait "$gb"
+expect_eq "status of the interrupted run" "$?" 143
+"$GLASSBOX" replay -o "$TMP/int-replay.txt" "$TMP/int.gbx" 2>"$TMP/int.err"
+expect_eq "replay of the interrupted run" "$?" 0
+cmp -s "$TMP/int.txt" "$TMP/int-replay.txt" && ok "interrupted run: replay = live" ||
+	fail "interrupted run: replay differs"
+no_process_matching "$marker"
+
 # usage errors
 "$GLASSBOX" replay 2>/dev/null; expect_eq "replay without FILE" "$?" 2
 "$GLASSBOX" replay --record x "$TMP/j.gbx" 2>/dev/null; expect_eq "replay --record" "$?" 2
