@@ -414,17 +414,9 @@ static void tabs(struct gb_outbuf *b, int depth)
 		gb_out_char(b, '\t');
 }
 
-/* prefix: the tree drawing of the ancestors ("|  " or "   " per level) */
-static void text_proc(struct tree_sink *t, struct gb_outbuf *b, int i, int depth, char *prefix,
-		      size_t plen, int last, int top)
+/* One process's line, after its tree drawing. */
+static void proc_line(struct tree_sink *t, struct gb_outbuf *b, const struct proc *p, int top)
 {
-	struct proc *p = &t->procs[i];
-	int c, pending = -1;
-
-	indent(b, depth);
-	gb_out_mem(b, prefix, plen);
-	if (!top)
-		gb_out_str(b, last ? "`- " : "|- ");
 	pids_text(t, p, b);
 	gb_out_str(b, "  ");
 	text_str(b, p->comm, GB_COMM_LEN);
@@ -444,22 +436,70 @@ static void text_proc(struct tree_sink *t, struct gb_outbuf *b, int i, int depth
 	if (p->netns_first != p->netns)
 		gb_out_printf(b, "  (moved from network namespace %u)", p->netns_first);
 	gb_out_char(b, '\n');
+}
 
-	if (!top && plen + 3 < 3 * 64) {
-		memcpy(prefix + plen, last ? "   " : "|  ", 3);
-		plen += 3;
+/* the drawing shows at most this many levels of ancestors; deeper lines stay there */
+#define GB_TREE_DRAW_DEPTH 64
+
+/*
+ * A process and, below it, its descendants in the same PID and network namespace (the
+ * others are the tops of their own blocks). Depth first without recursion: a chain of
+ * 100,000 nested forks must not overflow the stack.
+ */
+static int text_subtree(struct tree_sink *t, struct gb_outbuf *b, int top, int depth)
+{
+	struct item {
+		int i;
+		uint32_t level;
+		int last;
+	} *stk = malloc(16 * sizeof(*stk));
+	size_t n = 0, cap = 16;
+	unsigned char lastv[GB_TREE_DRAW_DEPTH + 1];
+
+	if (!stk)
+		return -ENOMEM;
+	stk[n++] = (struct item){ top, 0, 1 };
+	while (n) {
+		struct item it = stk[--n];
+		const struct proc *p = &t->procs[it.i];
+		size_t start = n, lastpos = SIZE_MAX;
+
+		if (it.level <= GB_TREE_DRAW_DEPTH)
+			lastv[it.level] = (unsigned char)it.last;
+		indent(b, depth);
+		for (uint32_t l = 1; l < it.level && l <= GB_TREE_DRAW_DEPTH; l++)
+			gb_out_str(b, lastv[l] ? "   " : "|  ");
+		if (it.level)
+			gb_out_str(b, it.last ? "`- " : "|- ");
+		proc_line(t, b, p, it.level == 0);
+		for (int c = p->first_child; c >= 0; c = t->procs[c].next_sibling) {
+			if (t->procs[c].group != p->group)
+				continue;
+			if (n == cap) {
+				struct item *g = realloc(stk, 2 * cap * sizeof(*stk));
+
+				if (!g) {
+					free(stk);
+					return -ENOMEM;
+				}
+				stk = g;
+				cap *= 2;
+			}
+			lastpos = n;
+			stk[n++] = (struct item){ c, it.level + 1, 0 };
+		}
+		if (lastpos != SIZE_MAX)
+			stk[lastpos].last = 1;
+		/* the first child on top of the stack: it is printed first */
+		for (size_t x = start, y = n; x + 1 < y; x++, y--) {
+			struct item tmp = stk[x];
+
+			stk[x] = stk[y - 1];
+			stk[y - 1] = tmp;
+		}
 	}
-	/* children in the same PID and network namespace hang below; the others are the
-	 * tops of their own blocks */
-	for (c = p->first_child; c >= 0; c = t->procs[c].next_sibling) {
-		if (t->procs[c].group != p->group)
-			continue;
-		if (pending >= 0)
-			text_proc(t, b, pending, depth, prefix, plen, 0, 0);
-		pending = c;
-	}
-	if (pending >= 0)
-		text_proc(t, b, pending, depth, prefix, plen, 1, 0);
+	free(stk);
+	return 0;
 }
 
 static bool is_top(const struct tree_sink *t, const struct proc *p)
@@ -525,10 +565,9 @@ static void text_pidns(struct tree_sink *t, struct gb_outbuf *b, size_t n, int d
 		gb_out_printf(b, "network namespace %u\n", t->g_netns[g]);
 		for (size_t j = 0; j < t->nprocs; j++) {
 			const struct proc *q = &t->procs[j];
-			char prefix[3 * 64];
 
-			if (q->group == (int)g && is_top(t, q))
-				text_proc(t, b, (int)j, depth + 2, prefix, 0, 1, 1);
+			if (q->group == (int)g && is_top(t, q) && text_subtree(t, b, (int)j, depth + 2))
+				t->oom = 1;
 		}
 	}
 	for (size_t i = 0; i < t->nns; i++)

@@ -179,12 +179,83 @@ static void tree_dot__odd_comm__escaped_in_labels(void **state)
 	free(dot);
 }
 
+/* Clone c by p; all in one PID and network namespace. */
+static void clone_ev(struct gb_sink *t, uint32_t parent, uint32_t child, const char *comm)
+{
+	struct gb_ev_clone c;
+
+	hdr(&c.hdr, GB_EV_CLONE, sizeof(c), ids(parent, parent - 99, parent - 99, 1, P1), N1, comm);
+	c.child = ids(child, child - 99, child - 99, 1, P1);
+	c.ret = (int32_t)child;
+	c.child_netns = N1;
+	gb_sinks_event(t, &c.hdr, sizeof(c));
+}
+
+static char *run_tree(void (*feed)(struct gb_sink *t))
+{
+	struct gb_run_info info = { .root_pidns = P1, .root_level = 1 };
+	struct gb_summary sum = { 0 };
+	int fd = memfd_create("tree", MFD_CLOEXEC);
+	struct gb_sink *t = gb_tree_sink_new(fd, NULL);
+	char *text;
+
+	assert_non_null(t);
+	gb_sinks_begin(t, &info);
+	feed(t);
+	assert_int_equal(gb_sinks_end(t, &sum), 0);
+	gb_sinks_destroy(t);
+	text = slurp(fd);
+	close(fd);
+	return text;
+}
+
+static void feed_siblings(struct gb_sink *t)
+{
+	clone_ev(t, 100, 101, "a");
+	clone_ev(t, 100, 102, "b");
+	clone_ev(t, 101, 103, "c");
+	clone_ev(t, 103, 104, "d");
+}
+
+static void tree_text__siblings_and_grandchildren__drawn(void **state)
+{
+	char *text = run_tree(feed_siblings);
+
+	assert_non_null(strstr(text,
+		"    0:100 1:1  a  no exit seen\n"
+		"    |- 0:101 1:2  a  no exit seen\n"
+		"    |  `- 0:103 1:4  c  no exit seen\n"
+		"    |     `- 0:104 1:5  d  no exit seen\n"
+		"    `- 0:102 1:3  b  no exit seen\n"));
+	free(text);
+}
+
+#define CHAIN 200000
+
+static void feed_chain(struct gb_sink *t)
+{
+	for (uint32_t i = 0; i < CHAIN; i++)
+		clone_ev(t, 100 + i, 101 + i, "f");
+}
+
+static void tree_text__chain_of_200000_forks__no_stack_overflow(void **state)
+{
+	char *text = run_tree(feed_chain);
+	char last[64];
+
+	snprintf(last, sizeof(last), "`- 0:%u 1:%u  f  no exit seen\n", 100 + CHAIN, 1 + CHAIN);
+	assert_non_null(strstr(text, last));
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(tree_text__nested_pidns_and_move__grouped_with_every_level),
 		cmocka_unit_test(tree_dot__nested_pidns_and_move__clusters_and_edges),
 		cmocka_unit_test(tree_dot__odd_comm__escaped_in_labels),
+		cmocka_unit_test(tree_text__siblings_and_grandchildren__drawn),
+		cmocka_unit_test(tree_text__chain_of_200000_forks__no_stack_overflow),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
