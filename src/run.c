@@ -22,6 +22,8 @@
 #include "observe.h"
 #include "privs.h"
 #include "probe.h"
+#include "record.h"
+#include "tree.h"
 #include "run.h"
 #include "spawn.h"
 #include "util.h"
@@ -33,9 +35,14 @@ static const int handled[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR
  * wakes the consumer only past a fill threshold, so this bounds live-output latency. */
 #define GB_POLL_MS 100
 
+/*
+ * The chain, in order: the record file (every record the kernel sent), the filters in
+ * front of the printer, the tree (every record; it writes after the printer's last
+ * flush because it comes after it).
+ */
 struct gb_sink *gb_sinks_from_opts(struct gb_opts *o, int *fd_out)
 {
-	struct gb_sink *s;
+	struct gb_sink *printer = NULL, *filter = NULL, *rec = NULL, *tree = NULL;
 	int fd = STDOUT_FILENO;
 
 	*fd_out = -1;
@@ -51,13 +58,44 @@ struct gb_sink *gb_sinks_from_opts(struct gb_opts *o, int *fd_out)
 		o->fmt.color = !o->json && isatty(fd) && !getenv("NO_COLOR");
 	else
 		o->fmt.color = o->color_mode;
-	s = o->json ? gb_json_sink_new(fd, &o->fmt) : gb_table_sink_new(fd, &o->fmt);
-	if (!s) {
-		gb_err("out of memory");
-		if (*fd_out >= 0)
-			close(*fd_out), *fd_out = -1;
+	printer = o->json ? gb_json_sink_new(fd, &o->fmt) : gb_table_sink_new(fd, &o->fmt);
+	if (!printer)
+		goto oom;
+	o->filter.kind_mask = o->kind_mask;
+	filter = gb_filter_sink_new(&o->filter, printer);
+	if (!filter)
+		goto oom;
+	printer = NULL; /* the filter owns it */
+	if (o->record) {
+		rec = gb_record_sink_new(o->record);
+		if (!rec) {
+			gb_err("cannot create --record %s: %s", o->record, strerror(errno));
+			goto fail;
+		}
 	}
-	return s;
+	if (o->tree || o->dot) {
+		/* the tree is text: with JSON on stdout it goes to stderr */
+		tree = gb_tree_sink_new(!o->tree ? -1 : o->json ? STDERR_FILENO : fd, o->dot);
+		if (!tree) {
+			gb_err("cannot create --dot %s: %s", o->dot ? o->dot : "", strerror(errno));
+			goto fail;
+		}
+	}
+	filter->next = tree;
+	if (!rec)
+		return filter;
+	rec->next = filter;
+	return rec;
+oom:
+	gb_err("out of memory");
+fail:
+	gb_sinks_destroy(printer);
+	gb_sinks_destroy(filter);
+	gb_sinks_destroy(tree);
+	gb_sinks_destroy(rec);
+	if (*fd_out >= 0)
+		close(*fd_out), *fd_out = -1;
+	return NULL;
 }
 
 void gb_run_info_fill(struct gb_run_info *info, uint32_t root_pidns, uint32_t root_level)
@@ -211,7 +249,7 @@ static int open_signals(sigset_t *ignored)
 int gb_cmd_run(struct gb_opts *o)
 {
 	struct gb_observe_opts oo = {
-		.kind_mask = o->kind_mask,
+		.kind_mask = gb_kernel_kind_mask(o),
 		.ring_size = o->ring_size,
 		.wakeup_bytes = o->ring_size / 8,
 	};
