@@ -70,7 +70,11 @@ extern const volatile __u32 gb_cfg_min_level;     /* no traced PID namespace is 
  * makes the verifier search all of vmlinux BTF by name, several times per load (v6.x
  * btf_nested_type_is_trusted): it quadrupled glassbox's start-up here.
  */
-#define GB_RD(typed, p, field) ((typed) ? (p)->field : BPF_CORE_READ(p, field))
+#define GB_RD(typed, p, field) ((typed) == GB_TASK_BTF ? (p)->field : BPF_CORE_READ(p, field))
+
+/* What a task pointer is, for the readers: a number to read through, a BTF-typed
+ * argument, or the current task (whose PIDs and comm have helpers of their own). */
+enum { GB_TASK_PTR = 0, GB_TASK_BTF = 1, GB_TASK_CURRENT = 2 };
 
 static __always_inline __u32 gb_pid_level(struct pid *pid)
 {
@@ -122,6 +126,7 @@ static __always_inline __u32 gb_task_netns(struct task_struct *task)
 	return nsp ? BPF_CORE_READ(nsp, net_ns, ns.inum) : 0;
 }
 
+
 static __always_inline void gb_nsset_read(struct task_struct *task, struct gb_nsset *s)
 {
 	struct nsproxy *nsp = BPF_CORE_READ(task, nsproxy);
@@ -153,6 +158,7 @@ struct gb_pidv {
 	__u32 nr;   /* the PID number in the task's own namespace */
 	__u32 ino;  /* inode of the task's own PID namespace */
 	__u32 full; /* nr and ino are filled in */
+	struct nsproxy *nsp; /* once gb_netns_read has read it */
 };
 
 static __always_inline void gb_pidv_finish(struct gb_pidv *v)
@@ -165,6 +171,21 @@ static __always_inline void gb_pidv_finish(struct gb_pidv *v)
 	v->full = 1;
 }
 
+/* The same, keeping the nsproxy in v: tasks sharing it share the inode, and a signal's
+ * sender and target usually do. `same` is another task's, read before, or NULL. */
+static __always_inline __u32 gb_netns_read(struct task_struct *task, struct gb_pidv *v,
+					   const struct gb_pidv *same, __u32 same_ino)
+{
+	struct nsproxy *nsp = BPF_CORE_READ(task, nsproxy);
+
+	v->nsp = nsp;
+	if (!nsp)
+		return 0;
+	if (same && nsp == same->nsp)
+		return same_ino;
+	return BPF_CORE_READ(nsp, net_ns, ns.inum);
+}
+
 /*
  * The three PID views of a task: host, trace root's namespace, the task's own. v holds
  * what the filter read of this task, or nothing (full == 0 and pid == NULL). Reads of
@@ -174,12 +195,20 @@ static __always_inline void gb_pidv_finish(struct gb_pidv *v)
 static __always_inline void gb_ids_read(struct task_struct *task, __u32 root_level,
 					struct gb_ids *ids, int typed, struct gb_pidv *v)
 {
+	struct task_struct *leader;
 	struct pid *tp, *lp;
 	struct upid up;
 	__u32 level;
 
-	ids->pid = GB_RD(typed, task, tgid);
-	ids->tid = GB_RD(typed, task, pid);
+	if (typed == GB_TASK_CURRENT) {
+		__u64 pt = bpf_get_current_pid_tgid();
+
+		ids->pid = pt >> 32;
+		ids->tid = (__u32)pt;
+	} else {
+		ids->pid = GB_RD(typed, task, tgid);
+		ids->tid = GB_RD(typed, task, pid);
+	}
 	ids->ns_pid = ids->ns_tid = ids->own_pid = ids->own_tid = 0;
 	ids->level = ids->pidns = 0;
 	if (!v->full) {
@@ -202,7 +231,9 @@ static __always_inline void gb_ids_read(struct task_struct *task, __u32 root_lev
 		gb_upid(tp, root_level, &up);
 		ids->ns_tid = up.nr;
 	}
-	lp = BPF_CORE_READ(task, group_leader, thread_pid);
+	/* a thread-group leader (most tasks) is its own leader: one read, not two */
+	leader = BPF_CORE_READ(task, group_leader);
+	lp = (void *)leader == (void *)task || !leader ? tp : BPF_CORE_READ(leader, thread_pid);
 	if (!lp || lp == tp) {
 		ids->own_pid = ids->own_tid;
 		ids->ns_pid = ids->ns_tid;
@@ -290,8 +321,11 @@ static __always_inline void gb_hdr_fill(struct gb_event_hdr *h, __u32 kind, __u3
 	h->size = size;
 	h->root_level = f->root_level;
 	gb_ids_read(task, f->root_level, &h->task, typed, v);
-	h->netns = gb_task_netns(task);
-	BPF_CORE_READ_STR_INTO(&h->comm, task, comm);
+	h->netns = gb_netns_read(task, v, NULL, 0);
+	if (typed == GB_TASK_CURRENT)
+		bpf_get_current_comm(&h->comm, sizeof(h->comm));
+	else
+		BPF_CORE_READ_STR_INTO(&h->comm, task, comm);
 }
 
 /*

@@ -21,7 +21,7 @@ static __always_inline void gb_follow(struct task_struct *child, __u32 parent_pi
 static __always_inline int gb_on_newtask(struct task_struct *child, __u64 clone_flags,
 					 __u32 method)
 {
-	const int typed = method == GB_METHOD_TP_BTF; /* child is; parent (current) is not */
+	const int typed = method == GB_METHOD_TP_BTF ? GB_TASK_BTF : GB_TASK_PTR; /* the child */
 	struct task_struct *parent = (struct task_struct *)bpf_get_current_task();
 	struct gb_pidv pv = {}, cv = {};
 	const struct gb_ns_filter *f = gb_traced(parent, &pv);
@@ -37,7 +37,7 @@ static __always_inline int gb_on_newtask(struct task_struct *child, __u64 clone_
 	e = gb_reserve(sizeof(*e), GB_EV_CLONE);
 	if (!e)
 		return 0;
-	gb_hdr_fill(&e->hdr, GB_EV_CLONE, method, sizeof(*e), parent, f, 0, &pv);
+	gb_hdr_fill(&e->hdr, GB_EV_CLONE, method, sizeof(*e), parent, f, GB_TASK_CURRENT, &pv);
 	gb_ids_read(child, f->root_level, &e->child, typed, &cv);
 	e->flags = clone_flags;
 	e->ret = e->child.tid;
@@ -62,7 +62,8 @@ GB_TP_VARIANTS(task_newtask, gb_on_newtask(task, clone_flags, gb_method),
 static __always_inline int gb_on_exec(struct task_struct *p, __u32 argc, const char *filename,
 				      __u32 method)
 {
-	const int typed = method == GB_METHOD_TP_BTF;
+	/* p is the current task; typed where the program gets it as a BTF argument */
+	const int typed = method == GB_METHOD_TP_BTF ? GB_TASK_BTF : GB_TASK_CURRENT;
 	struct gb_pidv pv = {};
 	const struct gb_ns_filter *f = gb_traced(p, &pv);
 	struct gb_ev_exec *e;
@@ -103,7 +104,8 @@ GB_TP_VARIANTS(sched_process_exec, GB_EXEC_BODY, struct task_struct *p, pid_t ol
 
 static __always_inline int gb_on_exit(struct task_struct *p, __u32 method)
 {
-	const int typed = method == GB_METHOD_TP_BTF;
+	/* p is the current task; typed where the program gets it as a BTF argument */
+	const int typed = method == GB_METHOD_TP_BTF ? GB_TASK_BTF : GB_TASK_CURRENT;
 	struct gb_pidv pv = {};
 	const struct gb_ns_filter *f = gb_traced(p, &pv);
 	struct gb_ev_exit *e;
@@ -152,7 +154,8 @@ int gb_tp_task_newtask(struct trace_event_raw_task_newtask *ctx)
 	if (!e)
 		return 0;
 	__builtin_memset(&e->child, 0, sizeof(e->child));
-	gb_hdr_fill(&e->hdr, GB_EV_CLONE, GB_METHOD_TRACEPOINT, sizeof(*e), parent, f, 0, &pv);
+	gb_hdr_fill(&e->hdr, GB_EV_CLONE, GB_METHOD_TRACEPOINT, sizeof(*e), parent, f,
+		    GB_TASK_CURRENT, &pv);
 	e->flags = BPF_CORE_READ(ctx, clone_flags);
 	e->child.tid = BPF_CORE_READ(ctx, pid);
 	e->child.pid = (e->flags & GB_CLONE_THREAD) ? e->hdr.task.pid : e->child.tid;

@@ -16,7 +16,7 @@ static __always_inline int gb_on_signal_generate(int sig, struct kernel_siginfo 
 						 struct task_struct *target, int group,
 						 int result, __u32 method)
 {
-	const int typed = method == GB_METHOD_TP_BTF; /* target is; sender (current) is not */
+	const int typed = method == GB_METHOD_TP_BTF ? GB_TASK_BTF : GB_TASK_PTR; /* the target */
 	struct task_struct *sender = (struct task_struct *)bpf_get_current_task();
 	struct gb_pidv sv = {}, tv = {};
 	const struct gb_ns_filter *f;
@@ -31,9 +31,10 @@ static __always_inline int gb_on_signal_generate(int sig, struct kernel_siginfo 
 	e = gb_reserve(sizeof(*e), GB_EV_SIGNAL_GENERATE);
 	if (!e)
 		return 0;
-	gb_hdr_fill(&e->hdr, GB_EV_SIGNAL_GENERATE, method, sizeof(*e), sender, f, 0, &sv);
+	gb_hdr_fill(&e->hdr, GB_EV_SIGNAL_GENERATE, method, sizeof(*e), sender, f, GB_TASK_CURRENT,
+		    &sv);
 	gb_ids_read(target, f->root_level, &e->target, typed, &tv);
-	e->target_netns = gb_task_netns(target);
+	e->target_netns = gb_netns_read(target, &tv, &sv, e->hdr.netns);
 	e->sig = sig;
 	e->code = gb_si_code(info);
 	e->result = result;
@@ -61,7 +62,8 @@ static __always_inline int gb_on_signal_deliver(int sig, int code, unsigned long
 	e = gb_reserve(sizeof(*e), GB_EV_SIGNAL_DELIVER);
 	if (!e)
 		return 0;
-	gb_hdr_fill(&e->hdr, GB_EV_SIGNAL_DELIVER, method, sizeof(*e), task, f, 0, &pv);
+	gb_hdr_fill(&e->hdr, GB_EV_SIGNAL_DELIVER, method, sizeof(*e), task, f, GB_TASK_CURRENT,
+		    &pv);
 	e->target = e->hdr.task; /* the receiver is the task running the handler */
 	e->target_netns = e->hdr.netns;
 	e->sig = sig;
@@ -95,8 +97,8 @@ int gb_tp_signal_generate(struct trace_event_raw_signal_generate *ctx)
 	e = gb_reserve(sizeof(*e), GB_EV_SIGNAL_GENERATE);
 	if (!e)
 		return 0;
-	gb_hdr_fill(&e->hdr, GB_EV_SIGNAL_GENERATE, GB_METHOD_TRACEPOINT, sizeof(*e), sender, f, 0,
-		    &pv);
+	gb_hdr_fill(&e->hdr, GB_EV_SIGNAL_GENERATE, GB_METHOD_TRACEPOINT, sizeof(*e), sender, f,
+		    GB_TASK_CURRENT, &pv);
 	__builtin_memset(&e->target, 0, sizeof(e->target));
 	e->target.pid = e->target.tid = BPF_CORE_READ(ctx, pid);
 	e->target_netns = 0;
