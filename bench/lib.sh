@@ -58,7 +58,9 @@ stop() {
 	done
 	kill -KILL "$1" 2>/dev/null
 	wait "$1" 2>/dev/null
-	BG_PIDS=("${BG_PIDS[@]/$1/}")
+	local keep=() p
+	for p in "${BG_PIDS[@]}"; do [ "$p" = "$1" ] || keep+=("$p"); done
+	BG_PIDS=("${keep[@]}")
 }
 
 ensure_packages() {
@@ -110,7 +112,8 @@ print_table() {
 		"$(sumof fork_b 2) lost; $(col fork_b 3 | sort -g | head -n 1) clone events of $FORK_N [<=1.15x]"
 
 	a=$(median hsig_a 1); b=$(median hsig_b 1)
-	row 3 "host noise: storms on the host," "signal storm, nothing traced" "$(fmt_rate "$a")" "1.00x" ""
+	row 3 "host noise: storms on the host," "signal storm, nothing traced ($(runs hsig_a) runs)" \
+		"$(fmt_rate "$a")" "1.00x" ""
 	row "" "glassbox tracing an idle sandbox" "signal storm, idle sandbox traced" "$(fmt_rate "$b")" \
 		"$(ratio "$a" "$b")" "[<=1.03x]"
 	a=$(median hfork_a 1); b=$(median hfork_b 1)

@@ -28,7 +28,7 @@ UNTRACED=(unshare -fpmn --mount-proc)
 cleanup() {
 	local p
 	for p in "${BG_PIDS[@]}"; do
-		kill -INT "$p" 2>/dev/null && wait "$p" 2>/dev/null
+		[ -n "$p" ] && kill -INT "$p" 2>/dev/null && wait "$p" 2>/dev/null
 	done
 	[ "$MOUNTED_TRACEFS" = 1 ] && umount /sys/kernel/tracing
 	rm -rf "$TMP"
@@ -124,26 +124,34 @@ $(grep -c '"event":"clone".*"comm":"forkstorm"' "$TMP/gbf.json")"
 done
 
 # ---- 3: host noise --------------------------------------------------------------------
-# Both storms on the host while glassbox traces an idle sandbox, against both storms on
-# the host with nothing traced; the order alternates between runs.
+# Each storm on the host while glassbox traces an idle sandbox (b), against the same storm
+# with nothing traced (a); glassbox is started for each (b) run and stopped after it.
+# The signal storm is short and its rate moves most from run to run: three pairs per
+# round. The order within a pair alternates between rounds.
 echo "bench: 3. host noise (at ${SECONDS}s)" >&2
-host_storms() { # $1: a or b
-	"$H/sigstorm" -n "$SIG_N" >"$TMP/h.out" && record "hsig_$1" "$(kv "$TMP/h.out" rate)"
-	"$H/forkstorm" -n "$FORK_N" >"$TMP/h.out" && record "hfork_$1" "$(kv "$TMP/h.out" rate)"
-}
-host_traced() {
-	local pid
+idle_start() {
 	"$GB" run --json --output "$TMP/idle.json" -- sleep 600 2>"$TMP/idle.err" &
-	pid=$!
-	BG_PIDS+=("$pid")
-	wait_for 100 "grep -q '\"event\":\"exec\"' $TMP/idle.json" || { stop "$pid"; return 1; }
-	host_storms b
-	stop "$pid"
+	IDLE_PID=$!
+	BG_PIDS+=("$IDLE_PID")
+	wait_for 100 "grep -q '\"event\":\"exec\"' $TMP/idle.json" || { stop "$IDLE_PID"; return 1; }
+}
+idle_stop() {
+	stop "$IDLE_PID"
 	# every event glassbox printed belongs to the idle sandbox: none came from the storms
 	record host_leak "$(grep -c -E '"comm":"(sigstorm|forkstorm)"' "$TMP/idle.json")"
 }
+host_storm() { # a|b sig|fork
+	local cmd=("$H/sigstorm" -n "$SIG_N")
+	[ "$2" = fork ] && cmd=("$H/forkstorm" -n "$FORK_N")
+	if [ "$1" = b ]; then idle_start || return 1; fi
+	"${cmd[@]}" >"$TMP/h.out" && record "h$2_$1" "$(kv "$TMP/h.out" rate)"
+	if [ "$1" = b ]; then idle_stop; fi
+}
 for ((r = 1; r <= REPS; r++)); do
-	if [ $((r % 2)) = 1 ]; then host_storms a; host_traced; else host_traced; host_storms a; fi
+	if [ $((r % 2)) = 1 ]; then first=a second=b; else first=b second=a; fi
+	for _ in 1 2 3; do host_storm $first sig; host_storm $second sig; done
+	host_storm $first fork
+	host_storm $second fork
 done
 
 # ---- 4: start-up ----------------------------------------------------------------------
