@@ -82,7 +82,7 @@ fmt_rate() { [ -n "$1" ] && printf "%'.0f/s" "$1" || echo "-"; }
 row() { printf '%-3s %-34s %-44s %14s %9s  %s\n' "$@"; }
 
 print_table() {
-	local a b c d lost recv n cpu
+	local a b c d lost recv n cpu first="" label=""
 	cpu=$(awk -F': *' '/^model name/ {print $2; exit}' /proc/cpuinfo)
 	echo
 	echo "glassbox bench: $cpu, $(nproc) cores, Linux $(uname -r); medians of $REPS" \
@@ -148,6 +148,5 @@ print_table() {
 			"$(fmt_rate "$got")" "" "$gen generated = $rcv received + $lst lost: $check"
 		first=" " label=" "
 	done <"$TMP/fig_ladder"
-	unset first label
 	row "" "" "highest rate with 0 lost, default ring 4M" "$(fmt_rate "$n")" "" ""
 }

@@ -9,6 +9,9 @@
 # comparisons), mounts tracefs when it is not (sigsnoop and bpftrace attach through it)
 # and unmounts it again at exit, with every process it started.
 set -u
+# job control: without it background jobs start with SIGINT ignored, and glassbox (like
+# sigsnoop and bpftrace) is stopped with SIGINT
+set -m
 cd "$(dirname "$0")/.." || exit 1
 TOP=$PWD
 GB="$TOP/glassbox"
@@ -148,10 +151,10 @@ host_storm() { # a|b sig|fork
 	if [ "$1" = b ]; then idle_stop; fi
 }
 for ((r = 1; r <= REPS; r++)); do
-	if [ $((r % 2)) = 1 ]; then first=a second=b; else first=b second=a; fi
-	for _ in 1 2 3; do host_storm $first sig; host_storm $second sig; done
-	host_storm $first fork
-	host_storm $second fork
+	if [ $((r % 2)) = 1 ]; then one=a two=b; else one=b two=a; fi
+	for _ in 1 2 3; do host_storm $one sig; host_storm $two sig; done
+	host_storm $one fork
+	host_storm $two fork
 done
 
 # ---- 4: start-up ----------------------------------------------------------------------
