@@ -22,6 +22,9 @@ static __always_inline int gb_on_signal_generate(int sig, struct kernel_siginfo 
 	const struct gb_ns_filter *f;
 	struct gb_ev_signal *e;
 
+	if (typed == GB_TASK_BTF && gb_shallow_btf(target) &&
+	    gb_shallow_btf(bpf_get_current_task_btf()))
+		return 0;
 	/* traced when the target is inside, or when something inside signals out */
 	f = gb_traced(target, &tv);
 	if (!f)
@@ -54,9 +57,12 @@ static __always_inline int gb_on_signal_deliver(int sig, int code, unsigned long
 {
 	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
 	struct gb_pidv pv = {};
-	const struct gb_ns_filter *f = gb_traced(task, &pv);
+	const struct gb_ns_filter *f;
 	struct gb_ev_signal *e;
 
+	if (method == GB_METHOD_TP_BTF && gb_shallow_btf(bpf_get_current_task_btf()))
+		return 0;
+	f = gb_traced(task, &pv);
 	if (!f || !gb_kind_enabled(GB_EV_SIGNAL_DELIVER))
 		return 0;
 	e = gb_reserve(sizeof(*e), GB_EV_SIGNAL_DELIVER);

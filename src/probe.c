@@ -61,6 +61,14 @@ static void why_errno(char *why, const char *what, int err)
 		snprintf(why, GB_WHY_LEN, "%s failed: %s", what, name ? name : strerror(err));
 }
 
+/* what glassbox's tp_btf programs need beyond the attach: bpf_get_current_task_btf
+ * (v5.11; tp_btf itself is v5.5) */
+static const struct bpf_insn tp_btf_insns[] = {
+	{ .code = BPF_JMP | BPF_CALL, .imm = BPF_FUNC_get_current_task_btf },
+	{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+	{ .code = BPF_JMP | BPF_EXIT },
+};
+
 /* tp_btf: a BPF_PROG_TYPE_TRACING program attached to a BTF-typed tracepoint */
 static void probe_tp_btf(struct gb_features *f, struct gb_mech_status *st)
 {
@@ -74,7 +82,8 @@ static void probe_tp_btf(struct gb_features *f, struct gb_mech_status *st)
 		return;
 	}
 	opts.attach_btf_id = id;
-	fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "gb_probe", "GPL", ret0, 2, &opts);
+	fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "gb_probe", "GPL", tp_btf_insns,
+			   GB_ARRAY_SIZE(tp_btf_insns), &opts);
 	if (fd < 0) {
 		why_errno(st->why, "loading a tp_btf program", errno);
 		return;
