@@ -17,4 +17,45 @@ static __always_inline unsigned long gb_sa_handler(struct k_sigaction *ka)
 	return (unsigned long)BPF_CORE_READ(ka, sa.sa_handler);
 }
 
+/*
+ * A namespace's type (CLONE_NEWNET, ...): v6.18 moved it from proc_ns_operations.type
+ * into ns_common.ns_type (Christian Brauner's namespace rework, "ns: add ns_type to
+ * ns_common"). Older kernels read it through ns->ops.
+ */
+struct ns_common___new {
+	u32 ns_type;
+} __attribute__((preserve_access_index));
+
+struct proc_ns_operations___old {
+	int type;
+} __attribute__((preserve_access_index));
+
+struct ns_common___old {
+	const struct proc_ns_operations___old *ops;
+} __attribute__((preserve_access_index));
+
+static __always_inline __u32 gb_ns_common_type(struct ns_common *ns)
+{
+	if (bpf_core_field_exists(((struct ns_common___new *)0)->ns_type))
+		return BPF_CORE_READ((struct ns_common___new *)ns, ns_type);
+	return BPF_CORE_READ((struct ns_common___old *)ns, ops, type);
+}
+
+/*
+ * The number of the syscall a sys_exit belongs to (the kernel's syscall_get_nr()): the
+ * tracepoint passes only the return value. Per architecture, like bpf_tracing.h's
+ * PT_REGS_* macros.
+ */
+#if defined(__TARGET_ARCH_x86)
+#define gb_regs_syscall_nr(regs) ((long)BPF_CORE_READ((regs), orig_ax))
+#elif defined(__TARGET_ARCH_arm64)
+struct pt_regs___gb_arm64 {
+	int syscallno;
+} __attribute__((preserve_access_index));
+#define gb_regs_syscall_nr(regs) \
+	((long)BPF_CORE_READ((struct pt_regs___gb_arm64 *)(regs), syscallno))
+#else
+#error "gb_regs_syscall_nr: syscall number register unknown on this architecture"
+#endif
+
 #endif

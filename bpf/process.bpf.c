@@ -27,6 +27,10 @@ static __always_inline int gb_on_newtask(struct task_struct *child, __u64 clone_
 	struct pid *cp;
 	struct upid up;
 
+	/* a parent outside that made a child inside: after setns(CLONE_NEWPID) into a
+	 * traced namespace (nsenter -p) the child lands there */
+	if (!f)
+		f = gb_traced(child);
 	if (!f)
 		return 0;
 	gb_follow(child, gb_task_pidns(parent), gb_task_netns(parent), f);

@@ -36,7 +36,7 @@ static __always_inline int gb_on_signal_generate(int sig, struct kernel_siginfo 
 	e->code = gb_si_code(info);
 	e->result = result;
 	e->group = group;
-	e->syscall_nr = 0;
+	e->syscall = GB_SYS_NONE;
 	BPF_CORE_READ_STR_INTO(&e->target_comm, target, comm);
 	gb_submit(e, GB_EV_SIGNAL_GENERATE);
 	return 0;
@@ -67,7 +67,7 @@ static __always_inline int gb_on_signal_deliver(int sig, int code, unsigned long
 		    : handler == GB_SIG_IGN ? GB_SIG_ACT_IGNORE
 					    : GB_SIG_ACT_HANDLER;
 	e->group = 0;
-	e->syscall_nr = 0;
+	e->syscall = GB_SYS_NONE;
 	__builtin_memcpy(e->target_comm, e->hdr.comm, sizeof(e->target_comm));
 	gb_submit(e, GB_EV_SIGNAL_DELIVER);
 	return 0;
@@ -99,7 +99,7 @@ int gb_tp_signal_generate(struct trace_event_raw_signal_generate *ctx)
 	e->code = BPF_CORE_READ(ctx, code);
 	e->result = BPF_CORE_READ(ctx, result);
 	e->group = BPF_CORE_READ(ctx, group);
-	e->syscall_nr = 0;
+	e->syscall = GB_SYS_NONE;
 	BPF_CORE_READ_STR_INTO(&e->target_comm, ctx, comm);
 	gb_submit(e, GB_EV_SIGNAL_GENERATE);
 	return 0;

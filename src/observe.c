@@ -10,6 +10,7 @@
 #include "glassbox.skel.h"
 #include "decode.h"
 #include "observe.h"
+#include "syscalls.h"
 #include "util.h"
 
 /*
@@ -17,13 +18,16 @@
  * family is loaded even when clone events are filtered out: it is what follows new
  * namespaces into the filter map.
  */
+#define GB_FAMILY_ALWAYS 1        /* loaded whatever --events says */
+#define GB_FAMILY_FOLLOW_NETNS 2  /* loaded when network namespaces are followed */
+
 static const struct family {
 	uint32_t kinds;
 	int always;
 	const char *tp, *category;
 	const char *btf_prog, *raw_prog, *tp_prog;
 } families[] = {
-	{ 1u << GB_EV_CLONE, 1, "task_newtask", "task", "gb_btf_task_newtask",
+	{ 1u << GB_EV_CLONE, GB_FAMILY_ALWAYS, "task_newtask", "task", "gb_btf_task_newtask",
 	  "gb_raw_task_newtask", "gb_tp_task_newtask" },
 	{ 1u << GB_EV_EXEC, 0, "sched_process_exec", "sched", "gb_btf_sched_process_exec",
 	  "gb_raw_sched_process_exec", "gb_tp_sched_process_exec" },
@@ -33,6 +37,16 @@ static const struct family {
 	  "gb_raw_signal_generate", "gb_tp_signal_generate" },
 	{ 1u << GB_EV_SIGNAL_DELIVER, 0, "signal_deliver", "signal", "gb_btf_signal_deliver",
 	  "gb_raw_signal_deliver", "gb_tp_signal_deliver" },
+	/* The syscall boundary (bpf/ns.bpf.c): sys_enter keeps setns/unshare arguments and
+	 * the namespaces before; sys_exit reports them, failed clones and failed kills. They
+	 * read the syscall's registers, which a plain tracepoint does not give: no
+	 * tracefs variant. Loaded for follow_netns too: unshare(CLONE_NEWNET) is seen only
+	 * here. */
+	{ 1u << GB_EV_SETNS | 1u << GB_EV_UNSHARE, GB_FAMILY_FOLLOW_NETNS, "sys_enter",
+	  "raw_syscalls", "gb_btf_sys_enter", "gb_raw_sys_enter", NULL },
+	{ 1u << GB_EV_SETNS | 1u << GB_EV_UNSHARE | 1u << GB_EV_SIGNAL_FAILED | 1u << GB_EV_CLONE,
+	  GB_FAMILY_FOLLOW_NETNS, "sys_exit", "raw_syscalls", "gb_btf_sys_exit", "gb_raw_sys_exit",
+	  NULL },
 };
 
 #define N_FAMILIES GB_ARRAY_SIZE(families)
@@ -56,11 +70,14 @@ size_t gb_observe_choose(const struct gb_features *f, struct gb_family_choice *c
 
 		memset(c, 0, sizeof(*c));
 		c->kinds = fam->kinds;
-		c->always = fam->always;
+		c->always = fam->always == GB_FAMILY_ALWAYS;
 		c->tp.tp = fam->tp;
 		c->tp.category = fam->category;
 		gb_tp_choose(f, gb_tp_exists_btf(f, fam->tp),
-			     gb_tp_exists_tracefs(f, fam->category, fam->tp), &c->tp);
+			     fam->tp_prog && gb_tp_exists_tracefs(f, fam->category, fam->tp), &c->tp);
+		if (!fam->tp_prog)
+			snprintf(c->tp.why_not[GB_METHOD_TRACEPOINT], GB_WHY_LEN,
+				 "not built: a plain tracepoint does not give the syscall's registers");
 	}
 	return n;
 }
@@ -140,7 +157,8 @@ int gb_observer_open(struct gb_observer **out, const struct gb_observe_opts *o,
 		const struct family *fam = &families[i];
 		const char *prog = NULL;
 
-		if (!fam->always && !(o->kind_mask & fam->kinds))
+		if (fam->always != GB_FAMILY_ALWAYS && !(o->kind_mask & fam->kinds) &&
+		    !(fam->always == GB_FAMILY_FOLLOW_NETNS && o->follow_netns))
 			continue;
 		switch (choice[i].tp.method) {
 		case GB_METHOD_TP_BTF: prog = fam->btf_prog; break;
@@ -165,6 +183,13 @@ int gb_observer_open(struct gb_observer **out, const struct gb_observe_opts *o,
 	ob->skel->rodata->gb_cfg_follow_netns = o->follow_netns;
 	ob->skel->rodata->gb_cfg_wakeup_bytes = o->wakeup_bytes;
 	ob->skel->rodata->gb_cfg_kind_mask = o->kind_mask;
+	err = gb_syscall_classes((uint8_t *)ob->skel->rodata->gb_sys_class,
+				 sizeof(ob->skel->rodata->gb_sys_class));
+	if (err < 0) {
+		gb_err("a watched syscall's number is beyond the BPF side's table (%d entries)",
+		       GB_SYSCALL_NR_MAX);
+		goto fail;
+	}
 	err = bpf_map__set_max_entries(ob->skel->maps.gb_events, o->ring_size);
 	if (err) {
 		gb_err("ring buffer size %llu rejected: %s", (unsigned long long)o->ring_size,

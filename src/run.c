@@ -158,6 +158,9 @@ int gb_cmd_run(struct gb_opts *o)
 		.kind_mask = o->kind_mask,
 		.ring_size = o->ring_size,
 		.wakeup_bytes = o->ring_size / 8,
+		/* network namespaces made inside are recorded (not filtered on), so that a
+		 * setns into one from outside is seen, like a setns into the sandbox's own */
+		.follow_netns = 1,
 	};
 	struct gb_spawn_opts so = {
 		.argv = o->argv,
@@ -199,7 +202,8 @@ int gb_cmd_run(struct gb_opts *o)
 	if (!sinks)
 		goto kill;
 	gb_observer_set_sinks(ob, sinks);
-	if (gb_observer_add_pidns(ob, sb.pidns, sb.level))
+	if (gb_observer_add_pidns(ob, sb.pidns, sb.level) ||
+	    (so.new_netns && gb_observer_add_netns(ob, sb.netns, sb.level)))
 		goto kill;
 	gb_run_info_fill(&info, sb.pidns, sb.level);
 	if (gb_sinks_begin(sinks, &info)) {

@@ -35,6 +35,31 @@ enum gb_event_kind {
 	GB_EV_KIND_MAX,
 };
 
+/*
+ * The syscalls the syscall-boundary programs (bpf/ns.bpf.c) watch, numbered the same on
+ * every architecture: user space maps the arch's numbers (<sys/syscall.h>) onto these,
+ * and records carry these, so a record file reads the same anywhere.
+ */
+enum gb_syscall {
+	GB_SYS_NONE = 0,
+	GB_SYS_SETNS,
+	GB_SYS_UNSHARE,
+	GB_SYS_CLONE,
+	GB_SYS_CLONE3,
+	GB_SYS_FORK,
+	GB_SYS_VFORK,
+	GB_SYS_KILL,
+	GB_SYS_TKILL,
+	GB_SYS_TGKILL,
+	GB_SYS_RT_SIGQUEUEINFO,
+	GB_SYS_RT_TGSIGQUEUEINFO,
+	GB_SYS_PIDFD_SEND_SIGNAL,
+	GB_SYS_MAX,
+};
+
+/* Syscall numbers below this are looked up in the BPF side's table; above, ignored. */
+#define GB_SYSCALL_NR_MAX 512
+
 /* How an event was observed; the JSON field `method`. */
 enum gb_method {
 	GB_METHOD_NONE = 0,
@@ -138,13 +163,17 @@ struct gb_ev_exit {
 
 struct gb_ev_signal {
 	struct gb_event_hdr hdr;
-	struct gb_ids target;    /* for signal_failed only target.own_pid: the pid argument */
+	/* signal_failed: no task was found, so only the arguments: target.own_pid is the
+	 * pid (kill, rt_sigqueueinfo), tgid (tgkill, rt_tgsigqueueinfo), tid (tkill) or
+	 * pidfd (pidfd_send_signal) argument, target.own_tid the tid of tgkill and
+	 * rt_tgsigqueueinfo; both as the sender's namespace numbers them */
+	struct gb_ids target;
 	__u32 target_netns;
 	__s32 sig;
 	__s32 code;              /* si_code */
 	__s32 result;            /* generate: enum gb_sig_result; deliver: enum gb_sig_action; failed: -errno */
 	__u32 group;             /* sent to the whole thread group */
-	__u32 syscall_nr;        /* signal_failed: which syscall */
+	__u32 syscall;           /* signal_failed: enum gb_syscall */
 	char target_comm[GB_COMM_LEN];
 };
 
