@@ -16,6 +16,7 @@ void gb_opts_defaults(struct gb_opts *o)
 	o->kind_mask = ((1u << GB_EV_KIND_MAX) - 1) & ~1u;
 	o->ring_size = GB_RING_SIZE_DEFAULT;
 	o->fmt.pid_view = GB_PID_VIEW_SANDBOX;
+	o->harden.caps = gb_caps_default();
 }
 
 int gb_parse_ring_size(const char *s, uint64_t *out)
@@ -42,6 +43,13 @@ void gb_usage_run(FILE *f)
 	      "Sandbox:\n"
 	      "      --as-pid1          run COMMAND itself as PID 1 (no glassbox init)\n"
 	      "      --share-net        keep the host's network namespace\n"
+	      "      --cap-add LIST     keep these capabilities (CAP_SYS_PTRACE,sys_time,ALL)\n"
+	      "      --cap-drop LIST    drop these capabilities too\n"
+	      "      --user UID[:GID]   run COMMAND as this user, without capabilities\n"
+	      "  The sandbox runs with no_new_privs, a seccomp filter denying bpf() and\n"
+	      "  perf_event_open(), and a bounding set without CAP_SYS_MODULE, CAP_SYS_BOOT,\n"
+	      "  CAP_SYS_RAWIO, CAP_SYS_TIME, CAP_SYS_PTRACE, CAP_BPF, CAP_PERFMON, CAP_MAC_*,\n"
+	      "  CAP_SYSLOG, CAP_AUDIT_CONTROL and other host-wide powers.\n"
 	      "\n"
 	      "Output:\n"
 	      "  -j, --json             JSON Lines instead of a table\n"
@@ -73,11 +81,17 @@ enum {
 	OPT_COLOR,
 	OPT_NO_COLOR,
 	OPT_RING_SIZE,
+	OPT_CAP_ADD,
+	OPT_CAP_DROP,
+	OPT_USER,
 };
 
 static const struct option run_options[] = {
 	{ "as-pid1", no_argument, NULL, OPT_AS_PID1 },
 	{ "share-net", no_argument, NULL, OPT_SHARE_NET },
+	{ "cap-add", required_argument, NULL, OPT_CAP_ADD },
+	{ "cap-drop", required_argument, NULL, OPT_CAP_DROP },
+	{ "user", required_argument, NULL, OPT_USER },
 	{ "json", no_argument, NULL, 'j' },
 	{ "output", required_argument, NULL, 'o' },
 	{ "events", required_argument, NULL, OPT_EVENTS },
@@ -177,6 +191,24 @@ int gb_opts_parse_run(struct gb_opts *o, int argc, char **argv, int *help)
 			break;
 		case OPT_SHARE_NET:
 			o->share_net = 1;
+			break;
+		case OPT_CAP_ADD:
+		case OPT_CAP_DROP: {
+			const char *bad;
+
+			if (gb_caps_apply(&o->harden.caps, optarg, c == OPT_CAP_ADD, &bad)) {
+				gb_err("run: --cap-%s: unknown capability at '%s' (e.g. CAP_NET_ADMIN, "
+				       "net_admin, ALL)", c == OPT_CAP_ADD ? "add" : "drop", bad);
+				return GB_EXIT_USAGE;
+			}
+			break;
+		}
+		case OPT_USER:
+			if (gb_user_parse(optarg, &o->harden.uid, &o->harden.gid)) {
+				gb_err("run: --user: '%s' is not UID or UID:GID (numbers)", optarg);
+				return GB_EXIT_USAGE;
+			}
+			o->harden.set_user = 1;
 			break;
 		case 'h':
 			*help = 1;

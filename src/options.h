@@ -5,6 +5,7 @@
 
 #include <stdint.h>
 #include "format.h"
+#include "harden.h"
 
 #define GB_RING_SIZE_DEFAULT (4u << 20)
 #define GB_RING_SIZE_MIN (64u << 10)
@@ -23,6 +24,7 @@ struct gb_opts {
 	/* run */
 	int as_pid1;
 	int share_net;               /* --share-net: keep the host's network namespace */
+	struct gb_harden harden;     /* --cap-add, --cap-drop, --user */
 	char **argv;                 /* COMMAND [ARGS...] */
 };
 

@@ -76,7 +76,7 @@ static void lstr(struct line *l, const char *s, size_t maxlen)
 {
 	char esc[GB_FILENAME_LEN * 6 + 1];
 
-	gb_json_escape(esc, sizeof(esc), s, maxlen);
+	gb_text_escape(esc, sizeof(esc), s, maxlen);
 	lprintf(l, "%s", esc);
 }
 
@@ -279,7 +279,7 @@ static int table_event(struct gb_sink *s, const struct gb_event_hdr *h, size_t s
 
 	time_text(t, h->ts_ns, tbuf, sizeof(tbuf));
 	pid_text(t, &h->task, pid, sizeof(pid));
-	gb_json_escape(comm, sizeof(comm), h->comm, GB_COMM_LEN);
+	gb_text_escape(comm, sizeof(comm), h->comm, GB_COMM_LEN);
 	lcol(&l, W_TIME, "%s", tbuf);
 	if (t->opts.color)
 		lprintf(&l, "%s", kind_color(h->kind));

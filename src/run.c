@@ -166,6 +166,7 @@ int gb_cmd_run(struct gb_opts *o)
 		.argv = o->argv,
 		.as_pid1 = o->as_pid1,
 		.new_netns = !o->share_net,
+		.harden = &o->harden,
 	};
 	struct gb_observer *ob = NULL;
 	struct gb_sink *sinks = NULL;
