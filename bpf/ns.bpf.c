@@ -279,9 +279,10 @@ static __always_inline void gb_signal_failed(struct pt_regs *regs, __u32 sys, lo
 	gb_submit(e, GB_EV_SIGNAL_FAILED);
 }
 
-static __always_inline int gb_on_sys_exit(struct pt_regs *regs, long ret, __u32 method)
+static __always_inline int gb_on_sys_exit(struct pt_regs *regs, long nr, long ret,
+					  __u32 method)
 {
-	__u32 sys = gb_sys_of(gb_regs_syscall_nr(regs));
+	__u32 sys = gb_sys_of(nr);
 	struct task_struct *task;
 	const struct gb_ns_filter *f;
 
@@ -305,4 +306,33 @@ static __always_inline int gb_on_sys_exit(struct pt_regs *regs, long ret, __u32 
 }
 
 GB_TP_VARIANTS(sys_enter, gb_on_sys_enter(regs, id, gb_method), struct pt_regs *regs, long id)
-GB_TP_VARIANTS(sys_exit, gb_on_sys_exit(regs, ret, gb_method), struct pt_regs *regs, long ret)
+GB_TP_VARIANTS(sys_exit, gb_on_sys_exit(regs, gb_regs_syscall_nr(regs), ret, gb_method),
+	       struct pt_regs *regs, long ret)
+
+/*
+ * Plain tracepoints (raw_syscalls, with tracefs): the record has the syscall number,
+ * the registers come from bpf_task_pt_regs(), fetched only for a watched syscall.
+ */
+SEC("tracepoint/raw_syscalls/sys_enter")
+int gb_tp_sys_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	long nr = BPF_CORE_READ(ctx, id);
+
+	if (gb_sys_of(nr) == GB_SYS_NONE)
+		return 0;
+	return gb_on_sys_enter(
+		(struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf()),
+		nr, GB_METHOD_TRACEPOINT);
+}
+
+SEC("tracepoint/raw_syscalls/sys_exit")
+int gb_tp_sys_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	long nr = BPF_CORE_READ(ctx, id);
+
+	if (gb_sys_of(nr) == GB_SYS_NONE)
+		return 0;
+	return gb_on_sys_exit(
+		(struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf()),
+		nr, BPF_CORE_READ(ctx, ret), GB_METHOD_TRACEPOINT);
+}

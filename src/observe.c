@@ -38,15 +38,13 @@ static const struct family {
 	{ 1u << GB_EV_SIGNAL_DELIVER, 0, "signal_deliver", "signal", "gb_btf_signal_deliver",
 	  "gb_raw_signal_deliver", "gb_tp_signal_deliver" },
 	/* The syscall boundary (bpf/ns.bpf.c): sys_enter keeps setns/unshare arguments and
-	 * the namespaces before; sys_exit reports them, failed clones and failed kills. They
-	 * read the syscall's registers, which a plain tracepoint does not give: no
-	 * tracefs variant. Loaded for follow_netns too: unshare(CLONE_NEWNET) is seen only
-	 * here. */
+	 * the namespaces before; sys_exit reports them, failed clones and failed kills.
+	 * Loaded for follow_netns too: unshare(CLONE_NEWNET) is seen only here. */
 	{ 1u << GB_EV_SETNS | 1u << GB_EV_UNSHARE, GB_FAMILY_FOLLOW_NETNS, "sys_enter",
-	  "raw_syscalls", "gb_btf_sys_enter", "gb_raw_sys_enter", NULL },
+	  "raw_syscalls", "gb_btf_sys_enter", "gb_raw_sys_enter", "gb_tp_sys_enter" },
 	{ 1u << GB_EV_SETNS | 1u << GB_EV_UNSHARE | 1u << GB_EV_SIGNAL_FAILED | 1u << GB_EV_CLONE,
 	  GB_FAMILY_FOLLOW_NETNS, "sys_exit", "raw_syscalls", "gb_btf_sys_exit", "gb_raw_sys_exit",
-	  NULL },
+	  "gb_tp_sys_exit" },
 };
 
 #define N_FAMILIES GB_ARRAY_SIZE(families)
@@ -74,10 +72,7 @@ size_t gb_observe_choose(const struct gb_features *f, struct gb_family_choice *c
 		c->tp.tp = fam->tp;
 		c->tp.category = fam->category;
 		gb_tp_choose(f, gb_tp_exists_btf(f, fam->tp),
-			     fam->tp_prog && gb_tp_exists_tracefs(f, fam->category, fam->tp), &c->tp);
-		if (!fam->tp_prog)
-			snprintf(c->tp.why_not[GB_METHOD_TRACEPOINT], GB_WHY_LEN,
-				 "not built: a plain tracepoint does not give the syscall's registers");
+			     gb_tp_exists_tracefs(f, fam->category, fam->tp), &c->tp);
 	}
 	return n;
 }

@@ -13,24 +13,17 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <sys/epoll.h>
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include "loop.h"
 #include "observe.h"
 #include "privs.h"
 #include "probe.h"
 #include "run.h"
 #include "spawn.h"
 #include "util.h"
-
-/* signals glassbox itself catches; the rest keep their default */
-static const int handled[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGCHLD };
-
-/* How long an event may wait in the ring buffer before it is printed: the BPF side
- * wakes the consumer only past a fill threshold, so this bounds live-output latency. */
-#define GB_POLL_MS 100
 
 struct gb_sink *gb_sinks_from_opts(struct gb_opts *o, int *fd_out)
 {
@@ -83,73 +76,34 @@ static int exit_code_of(int status)
 	return GB_EXIT_FAILURE;
 }
 
+static int run_signal(void *arg, const struct signalfd_siginfo *si)
+{
+	struct gb_sandbox *sb = arg;
+
+	/* Ctrl-C on a terminal reached the whole process group, COMMAND too; what was
+	 * sent to glassbox alone goes on to the sandbox's init, which hands it to COMMAND */
+	if (si->ssi_signo != SIGCHLD && si->ssi_code != SI_KERNEL && sb->pid > 0)
+		kill(sb->pid, si->ssi_signo);
+	return 0;
+}
+
+/* the sandbox's init has exited: the run is over */
+static int run_watch(void *arg)
+{
+	gb_sandbox_reap(arg);
+	return 1;
+}
+
 /* Stream events until the sandbox's init has exited; returns its wait status. */
 static int event_loop(struct gb_observer *ob, struct gb_sandbox *sb, int sigfd)
 {
-	struct epoll_event ev, evs[4];
-	int ep, status = -1;
+	static const struct gb_loop_ops ops = { .signal = run_signal, .watch = run_watch };
 
-	ep = epoll_create1(EPOLL_CLOEXEC);
-	if (ep < 0) {
-		gb_err("epoll_create1 failed: %s", strerror(errno));
+	if (gb_event_loop(ob, sigfd, sb->pidfd, &ops, sb)) {
+		gb_sandbox_kill(sb);
 		return -1;
 	}
-	ev.events = EPOLLIN;
-	ev.data.u32 = 0;
-	epoll_ctl(ep, EPOLL_CTL_ADD, gb_observer_fd(ob), &ev);
-	ev.data.u32 = 1;
-	epoll_ctl(ep, EPOLL_CTL_ADD, sigfd, &ev);
-	ev.data.u32 = 2;
-	epoll_ctl(ep, EPOLL_CTL_ADD, sb->pidfd, &ev);
-
-	while (status < 0) {
-		int n = epoll_wait(ep, evs, GB_ARRAY_SIZE(evs), GB_POLL_MS);
-
-		if (n < 0 && errno != EINTR) {
-			gb_err("epoll_wait failed: %s", strerror(errno));
-			gb_sandbox_kill(sb);
-			break;
-		}
-		for (int i = 0; i < n; i++) {
-			if (evs[i].data.u32 == 1) {
-				struct signalfd_siginfo si;
-
-				while (read(sigfd, &si, sizeof(si)) == sizeof(si)) {
-					if (si.ssi_signo == SIGCHLD)
-						continue;
-					/* Ctrl-C on a terminal reached the whole process group,
-					 * COMMAND too; what was sent to glassbox alone goes on
-					 * to the sandbox's init, which hands it to COMMAND */
-					if (si.ssi_code != SI_KERNEL && sb->pid > 0)
-						kill(sb->pid, si.ssi_signo);
-				}
-			} else if (evs[i].data.u32 == 2) {
-				status = gb_sandbox_reap(sb);
-			}
-		}
-		gb_observer_consume(ob);
-	}
-	/* the exits of the last tasks are in the ring buffer before init's death is seen */
-	while (gb_observer_consume(ob) > 0)
-		;
-	close(ep);
-	return status;
-}
-
-static int open_signals(void)
-{
-	sigset_t set;
-	int fd;
-
-	sigemptyset(&set);
-	for (size_t i = 0; i < GB_ARRAY_SIZE(handled); i++)
-		sigaddset(&set, handled[i]);
-	sigprocmask(SIG_BLOCK, &set, NULL);
-	signal(SIGPIPE, SIG_IGN); /* a closed output is an error to report, not death */
-	fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
-	if (fd < 0)
-		gb_err("signalfd failed: %s", strerror(errno));
-	return fd;
+	return sb->status;
 }
 
 int gb_cmd_run(struct gb_opts *o)
@@ -194,7 +148,7 @@ int gb_cmd_run(struct gb_opts *o)
 	if (err)
 		return err == -ENOTSUP ? GB_EXIT_NOFEATURE : GB_EXIT_FAILURE;
 
-	sigfd = open_signals();
+	sigfd = gb_signals_open();
 	if (sigfd < 0)
 		goto out;
 	if (gb_sandbox_create(&sb, &so))
