@@ -225,3 +225,158 @@ int gb_opts_parse_run(struct gb_opts *o, int argc, char **argv, int *help)
 	o->argv = argv + optind;
 	return 0;
 }
+
+void gb_usage_trace(FILE *f)
+{
+	fputs("Usage: glassbox trace TARGET... [OPTIONS]\n"
+	      "\n"
+	      "Trace namespaces that already exist, and every namespace created inside them,\n"
+	      "with the same events and output as glassbox run; nothing is created. Runs\n"
+	      "until Ctrl-C (SIGINT, SIGTERM, SIGHUP, SIGQUIT).\n"
+	      "\n"
+	      "Targets (at least one; each may be repeated):\n"
+	      "      --pid PID          PID's PID and network namespaces\n"
+	      "      --netns NAME|PATH  a network namespace: NAME as made by 'ip netns add'\n"
+	      "                         (/run/netns/NAME), or a path to one (/proc/PID/ns/net)\n"
+	      "      --pidns PATH       a PID namespace (/proc/PID/ns/pid, or a bind mount)\n"
+	      "      --all              every task on the machine, the host included\n"
+	      "      --exit-with-target end when the traced namespaces are gone: a PID\n"
+	      "                         namespace when its init has exited, a network\n"
+	      "                         namespace when no process is in it and its name or\n"
+	      "                         path no longer refers to it\n"
+	      "\n"
+	      "Output:\n"
+	      "  -j, --json             JSON Lines instead of a table\n"
+	      "  -o, --output FILE      write events to FILE instead of stdout\n"
+	      "      --events LIST      only these kinds (see glassbox run --help)\n"
+	      "      --pid-view VIEW    table PID column: sandbox (the target's PID namespace\n"
+	      "                         /host, default), host, or own\n"
+	      "      --abs-time         wall-clock time instead of seconds since start\n"
+	      "      --color, --no-color  force colors on or off\n"
+	      "      --ring-size SIZE   BPF ring buffer size, power of two, 64K..1G (default 4M)\n"
+	      "  -v, --verbose          libbpf's messages on stderr (twice: debug too)\n"
+	      "  -h, --help             this help\n"
+	      "\n"
+	      "Exit status: 0 after Ctrl-C or when the targets are gone, 1 glassbox failed or a\n"
+	      "target does not exist or is not a namespace of the right type, 2 usage,\n"
+	      "3 missing privileges, 4 missing kernel feature.\n",
+	      f);
+}
+
+/* trace's own options, numbered apart from run's */
+enum {
+	OPT_TRACE_PID = 0x200,
+	OPT_TRACE_NETNS,
+	OPT_TRACE_PIDNS,
+	OPT_TRACE_ALL,
+	OPT_TRACE_EXIT_WITH_TARGET,
+};
+
+static const struct option trace_options[] = {
+	{ "pid", required_argument, NULL, OPT_TRACE_PID },
+	{ "netns", required_argument, NULL, OPT_TRACE_NETNS },
+	{ "pidns", required_argument, NULL, OPT_TRACE_PIDNS },
+	{ "all", no_argument, NULL, OPT_TRACE_ALL },
+	{ "exit-with-target", no_argument, NULL, OPT_TRACE_EXIT_WITH_TARGET },
+	{ "json", no_argument, NULL, 'j' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "events", required_argument, NULL, OPT_EVENTS },
+	{ "pid-view", required_argument, NULL, OPT_PID_VIEW },
+	{ "abs-time", no_argument, NULL, OPT_ABS_TIME },
+	{ "color", no_argument, NULL, OPT_COLOR },
+	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
+	{ "ring-size", required_argument, NULL, OPT_RING_SIZE },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int add_target(struct gb_opts *o, enum gb_trace_kind kind, const char *arg)
+{
+	struct gb_trace_target *t;
+
+	if (o->n_targets >= GB_TRACE_TARGETS_MAX) {
+		gb_err("trace: at most %d targets", GB_TRACE_TARGETS_MAX);
+		return -1;
+	}
+	t = &o->targets[o->n_targets];
+	memset(t, 0, sizeof(*t));
+	t->kind = kind;
+	t->arg = arg;
+	if (!*arg) {
+		gb_err("trace: --%s needs a value", kind == GB_TRACE_PID     ? "pid"
+						    : kind == GB_TRACE_NETNS ? "netns"
+									     : "pidns");
+		return -1;
+	}
+	if (kind == GB_TRACE_PID) {
+		uint64_t v;
+
+		if (gb_parse_u64(arg, 10, 1, INT32_MAX, &v)) {
+			gb_err("trace: --pid: '%s' is not a process ID (1..%d)", arg, INT32_MAX);
+			return -1;
+		}
+		t->pid = (int)v;
+	}
+	o->n_targets++;
+	return 0;
+}
+
+int gb_opts_parse_trace(struct gb_opts *o, int argc, char **argv, int *help)
+{
+	int c, r;
+
+	*help = 0;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":jo:vh", trace_options, NULL)) != -1) {
+		r = parse_output_opt(o, c, "trace", optarg);
+		if (r < 0)
+			return GB_EXIT_USAGE;
+		if (r)
+			continue;
+		switch (c) {
+		case OPT_TRACE_PID:
+			r = add_target(o, GB_TRACE_PID, optarg);
+			break;
+		case OPT_TRACE_NETNS:
+			r = add_target(o, GB_TRACE_NETNS, optarg);
+			break;
+		case OPT_TRACE_PIDNS:
+			r = add_target(o, GB_TRACE_PIDNS, optarg);
+			break;
+		case OPT_TRACE_ALL:
+			o->trace_all = 1;
+			break;
+		case OPT_TRACE_EXIT_WITH_TARGET:
+			o->exit_with_target = 1;
+			break;
+		case 'h':
+			*help = 1;
+			return 1;
+		default:
+			unknown_option("trace", c, argv);
+			return GB_EXIT_USAGE;
+		}
+		if (r)
+			return GB_EXIT_USAGE;
+	}
+	if (optind < argc) {
+		gb_err("trace: unexpected argument '%s' (glassbox trace runs no command; see "
+		       "glassbox run)", argv[optind]);
+		return GB_EXIT_USAGE;
+	}
+	if (!o->n_targets && !o->trace_all) {
+		gb_err("trace: nothing to trace: give --pid, --netns, --pidns or --all");
+		return GB_EXIT_USAGE;
+	}
+	if (o->n_targets && o->trace_all) {
+		gb_err("trace: --all traces everything already; it takes no other target");
+		return GB_EXIT_USAGE;
+	}
+	if (o->trace_all && o->exit_with_target) {
+		gb_err("trace: --exit-with-target needs a target that can go away, not --all");
+		return GB_EXIT_USAGE;
+	}
+	return 0;
+}

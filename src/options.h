@@ -11,6 +11,21 @@
 #define GB_RING_SIZE_MIN (64u << 10)
 #define GB_RING_SIZE_MAX (1u << 30)
 
+/* What glassbox trace follows: one --pid, --netns or --pidns each. */
+enum gb_trace_kind {
+	GB_TRACE_PID = 1, /* a process's PID and network namespaces */
+	GB_TRACE_NETNS,   /* a network namespace by name (/run/netns/NAME) or path */
+	GB_TRACE_PIDNS,   /* a PID namespace by path */
+};
+
+struct gb_trace_target {
+	enum gb_trace_kind kind;
+	const char *arg;  /* as given on the command line */
+	int pid;          /* GB_TRACE_PID */
+};
+
+#define GB_TRACE_TARGETS_MAX 16
+
 struct gb_opts {
 	/* output, shared by run, trace and replay */
 	int json;
@@ -26,6 +41,12 @@ struct gb_opts {
 	int share_net;               /* --share-net: keep the host's network namespace */
 	struct gb_harden harden;     /* --cap-add, --cap-drop, --user */
 	char **argv;                 /* COMMAND [ARGS...] */
+
+	/* trace */
+	struct gb_trace_target targets[GB_TRACE_TARGETS_MAX];
+	int n_targets;
+	int trace_all;               /* --all */
+	int exit_with_target;        /* --exit-with-target */
 };
 
 void gb_opts_defaults(struct gb_opts *o);
@@ -33,6 +54,10 @@ void gb_opts_defaults(struct gb_opts *o);
  * 1 with *help set when --help was asked. */
 int gb_opts_parse_run(struct gb_opts *o, int argc, char **argv, int *help);
 void gb_usage_run(FILE *f);
+
+/* argv[0] is "trace"; same contract as gb_opts_parse_run. */
+int gb_opts_parse_trace(struct gb_opts *o, int argc, char **argv, int *help);
+void gb_usage_trace(FILE *f);
 
 /* Strict parsers, exposed for unit tests. Return 0 or -EINVAL/-ERANGE. */
 int gb_parse_ring_size(const char *s, uint64_t *out);
