@@ -493,6 +493,7 @@ int gb_cmd_trace(struct gb_opts *o)
 	struct gb_features feat;
 	struct gb_run_info info;
 	struct gb_summary sum;
+	sigset_t ignored;
 	int err = 0, sigfd = -1, out_fd = -1, code = GB_EXIT_FAILURE;
 	uint32_t root_level;
 
@@ -528,7 +529,7 @@ int gb_cmd_trace(struct gb_opts *o)
 		code = err == -ENOTSUP ? GB_EXIT_NOFEATURE : GB_EXIT_FAILURE;
 		goto out;
 	}
-	sigfd = gb_signals_open();
+	sigfd = gb_signals_open(&ignored);
 	if (sigfd < 0)
 		goto out;
 	sinks = gb_sinks_from_opts(o, &out_fd);

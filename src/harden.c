@@ -7,23 +7,14 @@
 #include <strings.h>
 #include <unistd.h>
 #include <linux/audit.h>
-#include <linux/capability.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include "caps.h"
 #include "harden.h"
 #include "util.h"
 
-#ifndef CAP_PERFMON
-#define CAP_PERFMON 38
-#endif
-#ifndef CAP_BPF
-#define CAP_BPF 39
-#endif
-#ifndef CAP_CHECKPOINT_RESTORE
-#define CAP_CHECKPOINT_RESTORE 40
-#endif
 #define GB_CAP_LAST CAP_CHECKPOINT_RESTORE
 
 static const char *const cap_names[GB_CAP_LAST + 1] = {

@@ -10,14 +10,30 @@
 /* signals glassbox itself catches; the rest keep their default */
 static const int handled[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGCHLD };
 
-int gb_signals_open(void)
+/*
+ * Signals glassbox was started with ignored (nohup's SIGHUP, SIGINT in a shell's
+ * background job) stay ignored, for glassbox and for COMMAND: they are recorded in
+ * *ignored and left out of the signalfd. SIGCHLD is the exception: glassbox must wait
+ * for its child, so it gets the default back.
+ */
+int gb_signals_open(sigset_t *ignored)
 {
+	struct sigaction old;
 	sigset_t set;
 	int fd;
 
 	sigemptyset(&set);
-	for (size_t i = 0; i < GB_ARRAY_SIZE(handled); i++)
+	sigemptyset(ignored);
+	signal(SIGCHLD, SIG_DFL);
+	for (size_t i = 0; i < GB_ARRAY_SIZE(handled); i++) {
+		if (!sigaction(handled[i], NULL, &old) && old.sa_handler == SIG_IGN) {
+			sigaddset(ignored, handled[i]);
+			continue;
+		}
 		sigaddset(&set, handled[i]);
+	}
+	if (!sigaction(SIGPIPE, NULL, &old) && old.sa_handler == SIG_IGN)
+		sigaddset(ignored, SIGPIPE);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN); /* a closed output is an error to report, not death */
 	fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);

@@ -7,6 +7,7 @@
 #ifndef GB_LOOP_H
 #define GB_LOOP_H
 
+#include <signal.h>
 #include <sys/signalfd.h>
 #include "observe.h"
 
@@ -23,9 +24,10 @@ struct gb_loop_ops {
 	int (*tick)(void *arg);
 };
 
-/* Block the signals glassbox handles (INT, TERM, HUP, QUIT, USR1, USR2, CHLD), ignore
- * SIGPIPE, and return a non-blocking signalfd for them, or -1 after one line. */
-int gb_signals_open(void);
+/* Block the signals glassbox handles (INT, TERM, HUP, QUIT, USR1, USR2, CHLD) but those
+ * it was started with ignored (put in *ignored, SIGPIPE too), ignore SIGPIPE, and
+ * return a non-blocking signalfd for them, or -1 after one line. */
+int gb_signals_open(sigset_t *ignored);
 
 /* Returns 0 when a callback ended it, or -errno when waiting failed (one line on
  * stderr). watch_fd may be -1; any op may be NULL. */

@@ -34,20 +34,27 @@ struct line {
 	size_t len;
 };
 
+/* append, cutting at the end of the line buffer */
+static void lvprintf(struct line *l, const char *fmt, va_list ap)
+{
+	size_t room = sizeof(l->buf) - l->len;
+	int n;
+
+	if (room <= 1)
+		return;
+	n = vsnprintf(l->buf + l->len, room, fmt, ap);
+	if (n > 0)
+		l->len += (size_t)n < room ? (size_t)n : room - 1;
+}
+
 static void lprintf(struct line *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void lprintf(struct line *l, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
 
-	if (l->len >= sizeof(l->buf) - 1)
-		return;
 	va_start(ap, fmt);
-	n = vsnprintf(l->buf + l->len, sizeof(l->buf) - l->len, fmt, ap);
+	lvprintf(l, fmt, ap);
 	va_end(ap);
-	if (n > 0)
-		l->len += (size_t)n < sizeof(l->buf) - l->len ? (size_t)n
-							       : sizeof(l->buf) - l->len - 1;
 }
 
 /* a column of at least width characters, then one space */
@@ -56,14 +63,10 @@ static void lcol(struct line *l, size_t width, const char *fmt, ...)
 {
 	size_t start = l->len;
 	va_list ap;
-	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(l->buf + l->len, sizeof(l->buf) - l->len, fmt, ap);
+	lvprintf(l, fmt, ap);
 	va_end(ap);
-	if (n > 0)
-		l->len += (size_t)n < sizeof(l->buf) - l->len ? (size_t)n
-							       : sizeof(l->buf) - l->len - 1;
 	while (l->len - start < width && l->len < sizeof(l->buf) - 2)
 		l->buf[l->len++] = ' ';
 	if (l->len < sizeof(l->buf) - 2)

@@ -17,6 +17,7 @@
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include "decode.h"
 #include "loop.h"
 #include "observe.h"
 #include "privs.h"
@@ -67,39 +68,99 @@ void gb_run_info_fill(struct gb_run_info *info, uint32_t root_pidns, uint32_t ro
 	info->root_level = root_level;
 }
 
-static int exit_code_of(int status)
+/*
+ * A request to stop (SIGINT, SIGTERM, SIGHUP, SIGQUIT to glassbox) goes to COMMAND
+ * first; if the sandbox is still there stop_timeout later, or a second request comes,
+ * its init gets SIGKILL, which takes the whole PID namespace with it.
+ */
+struct stop_state {
+	uint64_t deadline_ns; /* 0: no stop requested */
+	uint64_t timeout_ns;
+	int killed;
+	int sig;
+};
+
+static int is_stop_signal(int sig)
 {
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return GB_EXIT_FAILURE;
+	return sig == SIGINT || sig == SIGTERM || sig == SIGHUP || sig == SIGQUIT;
 }
+
+static void stop_kill(struct gb_sandbox *sb, struct stop_state *st, const char *why)
+{
+	if (st->killed || sb->pid <= 0)
+		return;
+	st->killed = 1;
+	gb_err("%s: killing the sandbox", why);
+	syscall(SYS_pidfd_send_signal, sb->pidfd, SIGKILL, NULL, 0);
+}
+
+static void on_signal(struct gb_sandbox *sb, struct stop_state *st,
+		      const struct signalfd_siginfo *si)
+{
+	if (si->ssi_signo == SIGCHLD)
+		return;
+	if (is_stop_signal(si->ssi_signo)) {
+		if (st->deadline_ns) {
+			stop_kill(sb, st, "asked to stop twice");
+			return;
+		}
+		st->sig = si->ssi_signo;
+		st->deadline_ns = gb_now_ns(CLOCK_MONOTONIC) + st->timeout_ns;
+	}
+	/* Ctrl-C on a terminal reached the whole process group, COMMAND too; what was
+	 * sent to glassbox alone goes on to the sandbox's init, which hands it to COMMAND */
+	if (si->ssi_code != SI_KERNEL && sb->pid > 0)
+		kill(sb->pid, si->ssi_signo);
+}
+
+struct run_loop {
+	struct gb_sandbox *sb;
+	struct stop_state st;
+};
 
 static int run_signal(void *arg, const struct signalfd_siginfo *si)
 {
-	struct gb_sandbox *sb = arg;
+	struct run_loop *rl = arg;
 
-	/* Ctrl-C on a terminal reached the whole process group, COMMAND too; what was
-	 * sent to glassbox alone goes on to the sandbox's init, which hands it to COMMAND */
-	if (si->ssi_signo != SIGCHLD && si->ssi_code != SI_KERNEL && sb->pid > 0)
-		kill(sb->pid, si->ssi_signo);
+	on_signal(rl->sb, &rl->st, si);
 	return 0;
 }
 
-/* the sandbox's init has exited: the run is over */
+/* the sandbox's init has exited: reap it, the run is over */
 static int run_watch(void *arg)
 {
-	gb_sandbox_reap(arg);
+	gb_sandbox_reap(((struct run_loop *)arg)->sb);
 	return 1;
 }
 
-/* Stream events until the sandbox's init has exited; returns its wait status. */
-static int event_loop(struct gb_observer *ob, struct gb_sandbox *sb, int sigfd)
+static int run_tick(void *arg)
 {
-	static const struct gb_loop_ops ops = { .signal = run_signal, .watch = run_watch };
+	struct run_loop *rl = arg;
+	struct stop_state *st = &rl->st;
 
-	if (gb_event_loop(ob, sigfd, sb->pidfd, &ops, sb)) {
+	if (st->deadline_ns && gb_now_ns(CLOCK_MONOTONIC) >= st->deadline_ns) {
+		char why[96], buf[16];
+		const char *name = gb_signal_name(st->sig, buf, sizeof(buf));
+
+		snprintf(why, sizeof(why), "the sandbox outlived %s by %.1f s",
+			 name ? name : "the stop signal", st->timeout_ns / 1e9);
+		stop_kill(rl->sb, st, why);
+	}
+	return 0;
+}
+
+/* Stream events until the sandbox's init has exited; returns its wait status. */
+static int event_loop(struct gb_observer *ob, struct gb_sandbox *sb, int sigfd,
+		      uint64_t stop_timeout_ns)
+{
+	static const struct gb_loop_ops ops = {
+		.signal = run_signal,
+		.watch = run_watch,
+		.tick = run_tick,
+	};
+	struct run_loop rl = { .sb = sb, .st = { .timeout_ns = stop_timeout_ns } };
+
+	if (gb_event_loop(ob, sigfd, sb->pidfd, &ops, &rl)) {
 		gb_sandbox_kill(sb);
 		return -1;
 	}
@@ -148,7 +209,7 @@ int gb_cmd_run(struct gb_opts *o)
 	if (err)
 		return err == -ENOTSUP ? GB_EXIT_NOFEATURE : GB_EXIT_FAILURE;
 
-	sigfd = gb_signals_open();
+	sigfd = gb_signals_open(&so.ignored);
 	if (sigfd < 0)
 		goto out;
 	if (gb_sandbox_create(&sb, &so))
@@ -168,8 +229,8 @@ int gb_cmd_run(struct gb_opts *o)
 	if (gb_sandbox_release(&sb))
 		goto kill;
 
-	status = event_loop(ob, &sb, sigfd);
-	code = status < 0 ? GB_EXIT_FAILURE : exit_code_of(status);
+	status = event_loop(ob, &sb, sigfd, o->stop_timeout_ms * 1000000ull);
+	code = status < 0 ? GB_EXIT_FAILURE : gb_exit_code_of(status);
 	gb_observer_summary(ob, &sum);
 	gb_sinks_end(sinks, &sum);
 	gb_summary_print(&sum);

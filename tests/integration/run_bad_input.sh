@@ -22,6 +22,14 @@ check 2 "no COMMAND" "$GLASSBOX" run
 check 2 "option without value" "$GLASSBOX" run --output
 check 2 "bad --events" "$GLASSBOX" run --events clone,forks -- true
 check 2 "bad --ring-size" "$GLASSBOX" run --ring-size 12345 -- true
+check 2 "bad --cap-add" "$GLASSBOX" run --cap-add CAP_FLY -- true
+check 2 "bad --cap-drop list" "$GLASSBOX" run --cap-drop net_admin, -- true
+check 2 "bad --user" "$GLASSBOX" run --user nobody -- true
+check 2 "out-of-range --user" "$GLASSBOX" run --user 4294967295 -- true
+check 2 "bad --stop-timeout" "$GLASSBOX" run --stop-timeout 2s -- true
+check 2 "out-of-range --stop-timeout" "$GLASSBOX" run --stop-timeout 99999 -- true
+check 2 "bad --pid-view" "$GLASSBOX" run --pid-view guest -- true
+check 2 "probe with an argument" "$GLASSBOX" probe --all
 check 127 "COMMAND not found" "$GLASSBOX" run --output "$TMP/nf" -- /nonexistent/cmd
 check 127 "COMMAND not in PATH" "$GLASSBOX" run --output "$TMP/nf" -- no-such-command-$$
 printf '#!/bin/sh\n' >"$TMP/noexec"; chmod 0644 "$TMP/noexec"

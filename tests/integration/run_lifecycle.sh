@@ -23,6 +23,25 @@ kill -USR2 $gb
 wait $gb
 expect_eq "status after SIGUSR2 to glassbox" $? 140
 
+# a COMMAND that ignores SIGTERM: after --stop-timeout glassbox kills the sandbox
+"$GLASSBOX" run --stop-timeout 0.3 --output "$TMP/ev4" -- sh -c "trap '' TERM; echo ready; sleep 30; : $MARK" >"$TMP/out4" 2>"$TMP/err4" &
+gb=$!
+for _ in $(seq 100); do grep -q ready "$TMP/out4" 2>/dev/null && break; sleep 0.05; done
+kill -TERM $gb
+wait $gb
+expect_eq "status when the sandbox outlived --stop-timeout (SIGKILL)" $? 137
+grep -q "outlived SIGTERM by 0.3 s: killing the sandbox" "$TMP/err4" && ok "says why it killed" || fail "stderr: $(cat "$TMP/err4")"
+no_process_matching "$MARK"
+
+# a second stop signal does not wait
+"$GLASSBOX" run --stop-timeout 60 --output "$TMP/ev5" -- sh -c "trap '' INT; echo ready; sleep 30; : $MARK" >"$TMP/out5" 2>"$TMP/err5" &
+gb=$!
+for _ in $(seq 100); do grep -q ready "$TMP/out5" 2>/dev/null && break; sleep 0.05; done
+kill -INT $gb; sleep 0.1; kill -INT $gb
+wait $gb
+expect_eq "status after two SIGINTs" $? 137
+grep -q "asked to stop twice" "$TMP/err5" && ok "second SIGINT kills at once" || fail "stderr: $(cat "$TMP/err5")"
+
 # SIGKILL of glassbox: the sandbox dies with it (PR_SET_PDEATHSIG on its init)
 "$GLASSBOX" run --output "$TMP/ev3" -- sh -c "sleep 1000; : $MARK" >/dev/null 2>&1 &
 gb=$!

@@ -152,6 +152,28 @@ static void parse_u64__strict(void **state)
 	assert_int_equal(gb_parse_u64("", 10, 0, 100, &v), -EINVAL);
 }
 
+static void parse_seconds_ms__decimal_seconds(void **state)
+{
+	uint64_t v;
+
+	assert_int_equal(gb_parse_seconds_ms("2", 3600000, &v), 0);
+	assert_int_equal(v, 2000);
+	assert_int_equal(gb_parse_seconds_ms("0.5", 3600000, &v), 0);
+	assert_int_equal(v, 500);
+	assert_int_equal(gb_parse_seconds_ms("1.25", 3600000, &v), 0);
+	assert_int_equal(v, 1250);
+	assert_int_equal(gb_parse_seconds_ms("0", 3600000, &v), 0);
+	assert_int_equal(v, 0);
+	assert_int_not_equal(gb_parse_seconds_ms("", 3600000, &v), 0);
+	assert_int_not_equal(gb_parse_seconds_ms(".5", 3600000, &v), 0);
+	assert_int_not_equal(gb_parse_seconds_ms("1.", 3600000, &v), 0);
+	assert_int_not_equal(gb_parse_seconds_ms("1.2345", 3600000, &v), 0);
+	assert_int_not_equal(gb_parse_seconds_ms("1.-5", 3600000, &v), 0);
+	assert_int_not_equal(gb_parse_seconds_ms("3601", 3600000, &v), 0);
+	assert_int_not_equal(gb_parse_seconds_ms("-1", 3600000, &v), 0);
+	assert_int_not_equal(gb_parse_seconds_ms("2s", 3600000, &v), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -163,6 +185,7 @@ int main(void)
 						restore_stderr),
 		cmocka_unit_test(parse_ring_size__powers_of_two_in_range),
 		cmocka_unit_test(parse_u64__strict),
+		cmocka_unit_test(parse_seconds_ms__decimal_seconds),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
