@@ -80,8 +80,9 @@ static void ns_ref_close(struct ns_ref *r)
 }
 
 /* Open a namespace file and check it is one, of the type wanted. Returns the fd or
- * -errno after one line naming what was given. */
-static int open_ns(const char *what, const char *path, int want_type, uint32_t *ino)
+ * -errno after one line naming what was given (none for ENOENT if quiet_enoent). */
+static int open_ns(const char *what, const char *path, int want_type, uint32_t *ino,
+		   int quiet_enoent)
 {
 	const char *want = want_type == CLONE_NEWNET ? "network" : "PID";
 	struct stat st;
@@ -90,7 +91,8 @@ static int open_ns(const char *what, const char *path, int want_type, uint32_t *
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		err = -errno;
-		gb_err("trace: %s: cannot open %s: %s", what, path, strerror(errno));
+		if (!(quiet_enoent && errno == ENOENT))
+			gb_err("trace: %s: cannot open %s: %s", what, path, strerror(errno));
 		return err;
 	}
 	type = ioctl(fd, NS_GET_NSTYPE);
@@ -305,13 +307,14 @@ static int resolve_pid(struct trace_state *ts, const struct gb_trace_target *t)
 		return err;
 	}
 	fcntl(pidfd, F_SETFD, FD_CLOEXEC);
+	/* a zombie has no namespaces left to open: say so rather than ENOENT */
 	snprintf(path, sizeof(path), "/proc/%d/ns/pid", t->pid);
-	pfd = open_ns(what, path, CLONE_NEWPID, &pino);
+	pfd = open_ns(what, path, CLONE_NEWPID, &pino, 1);
 	snprintf(path, sizeof(path), "/proc/%d/ns/net", t->pid);
-	nfd = pfd < 0 ? -1 : open_ns(what, path, CLONE_NEWNET, &nino);
+	nfd = pfd < 0 ? pfd : open_ns(what, path, CLONE_NEWNET, &nino, 1);
 	/* the fds name the namespaces of the process the pidfd holds, unless it exited
 	 * and its PID was reused in between */
-	if (pfd >= 0 && nfd >= 0 && !pidfd_alive(pidfd)) {
+	if ((pfd >= 0 && nfd >= 0 && !pidfd_alive(pidfd)) || pfd == -ENOENT || nfd == -ENOENT) {
 		gb_err("trace: %s: the process exited during set-up", what);
 		err = -ESRCH;
 	} else {
@@ -356,7 +359,7 @@ static int resolve_netns(struct trace_state *ts, const struct gb_trace_target *t
 			return -ENOENT;
 		}
 	}
-	fd = open_ns(what, path, CLONE_NEWNET, &ino);
+	fd = open_ns(what, path, CLONE_NEWNET, &ino, 0);
 	if (fd < 0)
 		return fd;
 	/* tasks in it may be in any PID namespace: show PIDs as glassbox's own sees them */
@@ -373,7 +376,7 @@ static int resolve_pidns(struct trace_state *ts, const struct gb_trace_target *t
 	snprintf(what, sizeof(what), "--pidns %s", t->arg);
 	uint32_t level;
 
-	fd = open_ns(what, t->arg, CLONE_NEWPID, &ino);
+	fd = open_ns(what, t->arg, CLONE_NEWPID, &ino, 0);
 	if (fd < 0)
 		return fd;
 	return add_pidns(ts, what, fd, ino, &level);
