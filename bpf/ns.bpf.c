@@ -213,7 +213,8 @@ static __always_inline void gb_clone_failed(struct pt_regs *regs, __u32 sys, lon
 	__builtin_memset(&e->child, 0, sizeof(e->child));
 	e->flags = flags;
 	e->ret = (__s32)ret;
-	e->info = (flags & GB_CLONE_THREAD) ? GB_CLONE_THREAD_CHILD : 0;
+	e->info = ((flags & GB_CLONE_THREAD) ? GB_CLONE_THREAD_CHILD : 0) |
+		  sys << GB_CLONE_SYSCALL_SHIFT;
 	e->child_netns = 0;
 	e->child_pidns_parent = 0;
 	gb_nsset_read(task, &e->parent_ns);

@@ -171,6 +171,11 @@ static void clone_body(struct gb_outbuf *b, const struct gb_ev_clone *e, int *f)
 	flags_array(b, "flags", e->flags, f);
 	key_bool(b, "thread", e->info & GB_CLONE_THREAD_CHILD, f);
 	errno_field(b, e->ret, f);
+	if (e->ret < 0) {
+		const char *sys = gb_syscall_name(GB_CLONE_SYSCALL(e->info));
+
+		key_str(b, "syscall", sys ? sys : "unknown", 24, f);
+	}
 	/* each namespace this clone created, with the kernel's inode for it */
 	gb_json_key(b, "new_namespaces", f);
 	gb_out_char(b, '[');

@@ -124,8 +124,8 @@ static void details_clone(struct table_sink *t, struct line *l, const struct gb_
 
 	if (e->ret < 0) {
 		gb_clone_flags_str(e->flags, flags, sizeof(flags), "|");
-		lprintf(l, "failed %s flags=%s", strerrorname_np(-e->ret) ?: "?",
-			flags[0] ? flags : "0");
+		lprintf(l, "%s failed %s flags=%s", gb_syscall_name(GB_CLONE_SYSCALL(e->info)) ?: "clone",
+			strerrorname_np(-e->ret) ?: "?", flags[0] ? flags : "0");
 		return;
 	}
 	pid_text(t, &e->child, pid, sizeof(pid));
@@ -179,9 +179,12 @@ static void details_signal(struct table_sink *t, struct line *l, const struct gb
 	char sb[16], pid[32];
 	const char *name = gb_signal_name(e->sig, sb, sizeof(sb));
 
-	lprintf(l, "%s", name ? name : "?");
-	if (!name)
-		lprintf(l, "(%d)", e->sig);
+	if (e->sig == 0)
+		lprintf(l, "signal 0 (existence check)");
+	else if (name)
+		lprintf(l, "%s", name);
+	else
+		lprintf(l, "?(%d)", e->sig);
 	switch (e->hdr.kind) {
 	case GB_EV_SIGNAL_GENERATE:
 		pid_text(t, &e->target, pid, sizeof(pid));

@@ -127,6 +127,9 @@ struct gb_event_hdr {
 };
 
 #define GB_CLONE_THREAD_CHILD (1u << 0) /* the child is a thread, not a process */
+/* Failed clones (ret < 0) only: which syscall failed, enum gb_syscall in info bits 8-15 */
+#define GB_CLONE_SYSCALL_SHIFT 8
+#define GB_CLONE_SYSCALL(info) (((info) >> GB_CLONE_SYSCALL_SHIFT) & 0xffu)
 
 struct gb_ev_clone {
 	struct gb_event_hdr hdr;
