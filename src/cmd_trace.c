@@ -483,7 +483,7 @@ static void announce(const struct trace_state *ts, int all)
 int gb_cmd_trace(struct gb_opts *o)
 {
 	struct gb_observe_opts oo = {
-		.kind_mask = o->kind_mask,
+		.kind_mask = gb_kernel_kind_mask(o),
 		.ring_size = o->ring_size,
 		.wakeup_bytes = o->ring_size / 8,
 		.trace_all = o->trace_all,

@@ -10,6 +10,7 @@
 #define GB_VERSION "0.1.0"
 
 int gb_cmd_probe(void);
+int gb_cmd_replay(struct gb_opts *o);
 
 static void usage(FILE *f)
 {
@@ -21,6 +22,7 @@ static void usage(FILE *f)
 	      "  run [OPTIONS] -- CMD [ARGS...]   run CMD in a new sandbox and trace it\n"
 	      "  trace TARGET... [OPTIONS]        trace existing namespaces (--pid, --netns,\n"
 	      "                                   --pidns, --all) until Ctrl-C\n"
+	      "  replay [OPTIONS] FILE            print a file recorded with run --record\n"
 	      "  probe                            show which attach method each event uses\n"
 	      "  help                             this help\n"
 	      "  version                          print the version\n"
@@ -61,6 +63,22 @@ static int cmd_trace(int argc, char **argv)
 	return gb_cmd_trace(&o);
 }
 
+static int cmd_replay(int argc, char **argv)
+{
+	struct gb_opts o;
+	int help, r;
+
+	gb_opts_defaults(&o);
+	r = gb_opts_parse_replay(&o, argc, argv, &help);
+	if (help) {
+		gb_usage_replay(stdout);
+		return 0;
+	}
+	if (r)
+		return r;
+	return gb_cmd_replay(&o);
+}
+
 static int cmd_probe(int argc, char **argv)
 {
 	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
@@ -93,6 +111,7 @@ static const struct {
 } commands[] = {
 	{ "run", cmd_run },
 	{ "trace", cmd_trace },
+	{ "replay", cmd_replay },
 	{ "probe", cmd_probe },
 	{ "help", cmd_help },
 	{ "version", cmd_version },

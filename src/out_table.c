@@ -125,7 +125,7 @@ static void details_clone(struct table_sink *t, struct line *l, const struct gb_
 	if (e->ret < 0) {
 		gb_clone_flags_str(e->flags, flags, sizeof(flags), "|");
 		lprintf(l, "%s failed %s flags=%s", gb_syscall_name(GB_CLONE_SYSCALL(e->info)) ?: "clone",
-			strerrorname_np(-e->ret) ?: "?", flags[0] ? flags : "0");
+			gb_errno_name(e->ret), flags[0] ? flags : "0");
 		return;
 	}
 	pid_text(t, &e->child, pid, sizeof(pid));
@@ -205,7 +205,7 @@ static void details_signal(struct table_sink *t, struct line *l, const struct gb
 			(int32_t)(e->syscall == GB_SYS_TKILL ? e->target.own_tid : e->target.own_pid));
 		if (e->syscall == GB_SYS_TGKILL || e->syscall == GB_SYS_RT_TGSIGQUEUEINFO)
 			lprintf(l, " tid %d", (int32_t)e->target.own_tid);
-		lprintf(l, " failed %s (%s)", strerrorname_np(-e->result) ?: "?",
+		lprintf(l, " failed %s (%s)", gb_errno_name(e->result),
 			gb_syscall_name(e->syscall) ?: "?");
 		break;
 	}
@@ -229,7 +229,7 @@ static void details_setns(struct line *l, const struct gb_ev_setns *e)
 	else /* a pidfd, or not a namespace at all */
 		lprintf(l, "fd %d nstype %#x", e->fd, e->nstype);
 	if (e->ret < 0) {
-		lprintf(l, " failed %s", strerrorname_np(-e->ret) ?: "?");
+		lprintf(l, " failed %s", gb_errno_name(e->ret));
 		return;
 	}
 	details_nsset_diff(l, &e->before, &e->after);
@@ -245,7 +245,7 @@ static void details_unshare(struct line *l, const struct gb_ev_unshare *e)
 	gb_clone_flags_str(e->flags, flags, sizeof(flags), "|");
 	lprintf(l, "%s", flags[0] ? flags : "0");
 	if (e->ret < 0) {
-		lprintf(l, " failed %s", strerrorname_np(-e->ret) ?: "?");
+		lprintf(l, " failed %s", gb_errno_name(e->ret));
 		return;
 	}
 	details_nsset_diff(l, &e->before, &e->after);
@@ -260,7 +260,7 @@ static void details_netdev(struct line *l, const struct gb_ev_netdev_move *e)
 	lstr(l, e->new_name, GB_IFNAME_LEN);
 	lprintf(l, " (ifindex %d, netns %u)", e->new_ifindex, e->new_netns);
 	if (e->ret < 0)
-		lprintf(l, " failed %s", strerrorname_np(-e->ret) ?: "?");
+		lprintf(l, " failed %s", gb_errno_name(e->ret));
 }
 
 static const char *kind_color(uint32_t kind)

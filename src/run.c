@@ -22,13 +22,20 @@
 #include "observe.h"
 #include "privs.h"
 #include "probe.h"
+#include "record.h"
+#include "tree.h"
 #include "run.h"
 #include "spawn.h"
 #include "util.h"
 
+/*
+ * The chain, in order: the record file (every record the kernel sent), the filters in
+ * front of the printer, the tree (every record; it writes after the printer's last
+ * flush because it comes after it).
+ */
 struct gb_sink *gb_sinks_from_opts(struct gb_opts *o, int *fd_out)
 {
-	struct gb_sink *s;
+	struct gb_sink *printer = NULL, *filter = NULL, *rec = NULL, *tree = NULL;
 	int fd = STDOUT_FILENO;
 
 	*fd_out = -1;
@@ -44,13 +51,44 @@ struct gb_sink *gb_sinks_from_opts(struct gb_opts *o, int *fd_out)
 		o->fmt.color = !o->json && isatty(fd) && !getenv("NO_COLOR");
 	else
 		o->fmt.color = o->color_mode;
-	s = o->json ? gb_json_sink_new(fd, &o->fmt) : gb_table_sink_new(fd, &o->fmt);
-	if (!s) {
-		gb_err("out of memory");
-		if (*fd_out >= 0)
-			close(*fd_out), *fd_out = -1;
+	printer = o->json ? gb_json_sink_new(fd, &o->fmt) : gb_table_sink_new(fd, &o->fmt);
+	if (!printer)
+		goto oom;
+	o->filter.kind_mask = o->kind_mask;
+	filter = gb_filter_sink_new(&o->filter, printer);
+	if (!filter)
+		goto oom;
+	printer = NULL; /* the filter owns it */
+	if (o->record) {
+		rec = gb_record_sink_new(o->record);
+		if (!rec) {
+			gb_err("cannot create --record %s: %s", o->record, strerror(errno));
+			goto fail;
+		}
 	}
-	return s;
+	if (o->tree || o->dot) {
+		/* the tree is text: with JSON on stdout it goes to stderr */
+		tree = gb_tree_sink_new(!o->tree ? -1 : o->json ? STDERR_FILENO : fd, o->dot);
+		if (!tree) {
+			gb_err("cannot create --dot %s: %s", o->dot ? o->dot : "", strerror(errno));
+			goto fail;
+		}
+	}
+	filter->next = tree;
+	if (!rec)
+		return filter;
+	rec->next = filter;
+	return rec;
+oom:
+	gb_err("out of memory");
+fail:
+	gb_sinks_destroy(printer);
+	gb_sinks_destroy(filter);
+	gb_sinks_destroy(tree);
+	gb_sinks_destroy(rec);
+	if (*fd_out >= 0)
+		close(*fd_out), *fd_out = -1;
+	return NULL;
 }
 
 void gb_run_info_fill(struct gb_run_info *info, uint32_t root_pidns, uint32_t root_level)
@@ -170,7 +208,7 @@ static int event_loop(struct gb_observer *ob, struct gb_sandbox *sb, int sigfd,
 int gb_cmd_run(struct gb_opts *o)
 {
 	struct gb_observe_opts oo = {
-		.kind_mask = o->kind_mask,
+		.kind_mask = gb_kernel_kind_mask(o),
 		.ring_size = o->ring_size,
 		.wakeup_bytes = o->ring_size / 8,
 		/* network namespaces made inside are recorded (not filtered on), so that a
@@ -180,7 +218,7 @@ int gb_cmd_run(struct gb_opts *o)
 	struct gb_spawn_opts so = {
 		.argv = o->argv,
 		.as_pid1 = o->as_pid1,
-		.new_netns = !o->share_net,
+		.new_netns = gb_net_clone_flags(&o->net) != 0,
 		.harden = &o->harden,
 	};
 	struct gb_observer *ob = NULL;
@@ -189,10 +227,12 @@ int gb_cmd_run(struct gb_opts *o)
 	struct gb_sandbox sb;
 	struct gb_run_info info;
 	struct gb_summary sum;
+	struct gb_net_state net;
 	char path[4096];
 	int err, sigfd = -1, out_fd = -1, status, code = GB_EXIT_FAILURE;
 
 	gb_verbose = o->verbose;
+	gb_net_state_init(&net);
 	if (gb_check_privileges("run"))
 		return GB_EXIT_NOPERM;
 	err = gb_resolve_command(o->argv[0], path, sizeof(path));
@@ -201,19 +241,35 @@ int gb_cmd_run(struct gb_opts *o)
 		return err == -ENOENT ? GB_EXIT_NOT_FOUND : GB_EXIT_CANNOT_EXEC;
 	}
 	so.path = path;
+	/* host checks (subnet, ports, join target) before anything is loaded or created */
+	if (gb_net_prepare(&o->net, &net)) {
+		gb_net_teardown(&net);
+		return GB_EXIT_FAILURE;
+	}
 
-	if (gb_features_probe(&feat))
-		return GB_EXIT_NOFEATURE;
+	if (gb_features_probe(&feat)) {
+		code = GB_EXIT_NOFEATURE;
+		goto out;
+	}
 	err = gb_observer_open(&ob, &oo, &feat, NULL);
 	gb_features_free(&feat);
-	if (err)
-		return err == -ENOTSUP ? GB_EXIT_NOFEATURE : GB_EXIT_FAILURE;
+	if (err) {
+		code = err == -ENOTSUP ? GB_EXIT_NOFEATURE : GB_EXIT_FAILURE;
+		goto out;
+	}
 
 	sigfd = gb_signals_open(&so.ignored);
 	if (sigfd < 0)
 		goto out;
-	if (gb_sandbox_create(&sb, &so))
+	if (gb_net_clone_enter(&net))
 		goto out;
+	err = gb_sandbox_create(&sb, &so);
+	gb_net_clone_leave(&net);
+	if (err)
+		goto out;
+	/* the child waits: its network before anything else can start in it */
+	if (gb_net_host_setup(&o->net, sb.pid, &net))
+		goto kill;
 	sinks = gb_sinks_from_opts(o, &out_fd);
 	if (!sinks)
 		goto kill;
@@ -239,6 +295,7 @@ int gb_cmd_run(struct gb_opts *o)
 kill:
 	gb_sandbox_kill(&sb);
 out:
+	gb_net_teardown(&net);
 	gb_observer_close(ob);
 	gb_sinks_destroy(sinks);
 	if (out_fd >= 0)
