@@ -32,29 +32,32 @@ for mode in clone unshare; do
 	fi
 	expect_eq "[$mode] clone events into a new PID namespace" "$(jcount "$ev" "$sel")" "$made"
 
-	# level by level: the event's child against what that child wrote itself
-	bad=0
-	for ((k = 1; k <= made; k++)); do
-		lvl=$((sandbox_level + k))
-		want=$(jq -s -c --argjson k $k 'map(select(.pidns)) | .[$k] | [.pidns, .nspid[0], .nspid[-1]]' "$out")
-		parent=$(jq -s --argjson k $k 'map(select(.pidns)) | .[$k - 1].pidns' "$out")
-		got=$(jq -c --argjson l $lvl "select($sel and .child_level == \$l) | [.child_pidns, .child_ns_pid, .child_own_pid]" "$ev")
-		if [ "$got" != "$want" ]; then
-			fail "[$mode] level $lvl: clone event child [pidns, sandbox pid, own pid] $got, the process says $want"
-			bad=1
-		fi
-		# the sandbox view of the child is the PID the sandbox's /proc shows it with
-		if [ $mode = clone ]; then
-			got=$(jq -c --argjson l $lvl "select($sel and .child_level == \$l) | .new_namespaces | map(select(.type == \"pid\")) | .[0] | [.level, .parent, .inode]" "$ev")
-			want="[$lvl,$parent,$(jq -s --argjson k $k 'map(select(.pidns)) | .[$k].pidns' "$out")]"
-			[ "$got" = "$want" ] || { fail "[$mode] level $lvl: new PID namespace [level, parent, inode] $got, want $want"; bad=1; }
-		else
-			got=$(jq -c --argjson l $((lvl - 1)) 'select(.event=="unshare" and .ret == 0 and .level == $l) | .new_namespaces | map(select(.type == "pid_for_children")) | .[0] | [.level, .parent, .new, .next_child_pid]' "$ev")
-			want="[$lvl,$parent,$(jq -s --argjson k $k 'map(select(.pidns)) | .[$k].pidns' "$out"),1]"
-			[ "$got" = "$want" ] || { fail "[$mode] level $lvl: unshare's new PID namespace [level, parent, inode, next pid] $got, want $want"; bad=1; }
-		fi
-	done
-	[ $bad = 0 ] && ok "[$mode] each of the $made levels: child's PID namespace, sandbox PID, own PID 1, parent namespace"
+	# level by level: the event's child against what that child wrote itself (one jq
+	# run: every level that does not match is printed)
+	bad=$(jq -n -r --slurpfile out "$out" --slurpfile ev "$ev" --argjson sl $sandbox_level \
+		--arg mode $mode '
+		($out | map(select(.pidns))) as $lv |
+		range(1; $lv | length) as $k | ($sl + $k) as $l |
+		($ev | map(select(.event == "clone" and .ret > 0 and .child_level == $l and
+			.child_own_pid == 1))) as $c |
+		($ev | map(select(.event == "unshare" and .ret == 0 and .level == $l - 1))) as $u |
+		[$lv[$k].pidns, $lv[$k].nspid[0], 1] as $want |
+		if ($c | length) != 1 then "level \($l): \($c | length) clone events"
+		elif [$c[0].child_pidns, $c[0].child_ns_pid, $c[0].child_own_pid] != $want then
+			"level \($l): clone child [pidns, sandbox pid, own pid] \([$c[0].child_pidns, $c[0].child_ns_pid, $c[0].child_own_pid]), the process says \($want)"
+		elif $mode == "clone" and ($c[0].new_namespaces | map(select(.type == "pid")) | .[0] |
+			[.level, .parent, .inode]) != [$l, $lv[$k - 1].pidns, $lv[$k].pidns] then
+			"level \($l): new PID namespace \($c[0].new_namespaces), want level \($l) parent \($lv[$k - 1].pidns)"
+		elif $mode == "unshare" and ($u | length) != 1 then "level \($l): \($u | length) unshare events one level up"
+		elif $mode == "unshare" and ($u[0].new_namespaces | map(select(.type == "pid_for_children")) |
+			.[0] | [.level, .parent, .new, .next_child_pid]) != [$l, $lv[$k - 1].pidns, $lv[$k].pidns, 1] then
+			"level \($l): unshare new_namespaces \($u[0].new_namespaces)"
+		else empty end')
+	if [ -z "$bad" ]; then
+		ok "[$mode] each of the $made levels: child's PID namespace, sandbox PID, own PID 1, new namespace's level and parent"
+	else
+		fail "[$mode] $bad"
+	fi
 
 	# the bottom: the process at level 32 ran, and was refused a 33rd level both ways
 	expect_eq "[$mode] exit of the process at level $max" \

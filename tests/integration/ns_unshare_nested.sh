@@ -21,7 +21,7 @@ gb=$!
 on_exit "kill $gb; touch $TMP/stop"
 # all four shells: levels sandbox .. sandbox+3
 for _ in $(seq 200); do
-	[ "$(pgrep -f "level.sh 0 $MARK" | wc -l)" = 1 ] && break
+	pgrep -f "^sh $TMP/level.sh 0 $MARK" >/dev/null && break
 	sleep 0.05
 done
 pids=$(pgrep -f "^sh $TMP/level.sh [0-9] $MARK")
