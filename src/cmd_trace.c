@@ -51,6 +51,7 @@ struct ns_ref {
 	int init_pidfd;    /* PID namespaces below ours: their init, for --exit-with-target */
 	int own;           /* glassbox's own PID namespace: never gone */
 	char path[PATH_MAX]; /* network namespaces given by name or path: what names it */
+	int awaited;       /* --exit-with-target waits for it to be gone */
 	int gone;
 };
 
@@ -68,6 +69,7 @@ static void ns_ref_init(struct ns_ref *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->fd = r->init_pidfd = -1;
+	r->awaited = 1;
 }
 
 static void ns_ref_close(struct ns_ref *r)
@@ -270,15 +272,16 @@ static int add_pidns(struct trace_state *ts, const char *what, int fd, uint32_t 
 	return 0;
 }
 
-static void add_netns(struct trace_state *ts, int fd, uint32_t ino, uint32_t root_level,
-		      const char *path)
+/* Keep a network namespace target; returns it, or NULL when it was named before. */
+static struct ns_ref *add_netns(struct trace_state *ts, int fd, uint32_t ino,
+				uint32_t root_level, const char *path)
 {
 	struct ns_ref *r;
 
 	for (int i = 0; i < ts->n_netns; i++)
 		if (ts->netns[i].ino == ino) {
 			close(fd);
-			return;
+			return NULL;
 		}
 	r = &ts->netns[ts->n_netns++];
 	ns_ref_init(r);
@@ -287,6 +290,7 @@ static void add_netns(struct trace_state *ts, int fd, uint32_t ino, uint32_t roo
 	r->level = root_level;
 	if (path)
 		snprintf(r->path, sizeof(r->path), "%s", path);
+	return r;
 }
 
 /* --pid PID: its PID and network namespaces, checked to be the same process's. */
@@ -295,6 +299,7 @@ static int resolve_pid(struct trace_state *ts, const struct gb_trace_target *t)
 	char what[64], path[64];
 	int pidfd, pfd, nfd, err;
 	uint32_t pino, nino, level;
+	struct ns_ref *net;
 
 	snprintf(what, sizeof(what), "--pid %d", t->pid);
 	pidfd = syscall(SYS_pidfd_open, t->pid, 0);
@@ -334,7 +339,21 @@ static int resolve_pid(struct trace_state *ts, const struct gb_trace_target *t)
 		return err;
 	}
 	/* the network namespace's tasks are shown relative to the PID namespace's root */
-	add_netns(ts, nfd, nino, level, NULL);
+	net = add_netns(ts, nfd, nino, level, NULL);
+	/*
+	 * --exit-with-target waits for the process's PID namespace to end (its init's
+	 * exit ends every task in it); for the network namespace only when the process
+	 * shares glassbox's PID namespace (unshare -n): the host's network namespace, say,
+	 * outlives any sandbox.
+	 */
+	if (pino != ts->own_pidns) {
+		if (net)
+			net->awaited = 0;
+	} else {
+		for (int i = 0; i < ts->n_pidns; i++)
+			if (ts->pidns[i].ino == pino)
+				ts->pidns[i].awaited = 0;
+	}
 	return 0;
 }
 
@@ -414,6 +433,8 @@ static int targets_gone(struct trace_state *ts)
 	for (int i = 0; i < ts->n_pidns; i++) {
 		struct ns_ref *r = &ts->pidns[i];
 
+		if (!r->awaited)
+			continue;
 		if (!r->gone && !r->own && !pidfd_alive(r->init_pidfd)) {
 			r->gone = 1;
 			gb_dbg("PID namespace %u is gone (its init exited)", r->ino);
@@ -423,6 +444,8 @@ static int targets_gone(struct trace_state *ts)
 	for (int i = 0; i < ts->n_netns; i++) {
 		struct ns_ref *r = &ts->netns[i];
 
+		if (!r->awaited)
+			continue;
 		if (!r->gone && !netns_alive(r)) {
 			r->gone = 1;
 			gb_dbg("network namespace %u is gone (no process, no name)", r->ino);

@@ -73,4 +73,28 @@ for how in pid pidns; do
 		expect_eq "[$how] events from outside the PID namespace" "$(jcount "$ev" ".level < $lvl")" 0
 	fi
 done
+
+# a PID namespace in the host's network namespace: --pid traces both, but waits only for
+# the PID namespace (the host's network namespace never goes away)
+unshare -fp --mount-proc sh -c "while [ ! -e $TMP/go.hostnet ]; do sleep 0.02; done; : $MARK" >/dev/null 2>&1 &
+on_exit "kill -KILL $!"
+init=""
+for _ in $(seq 100); do
+	init=$(pgrep -f "^sh -c while .*go.hostnet.*$MARK") && break
+	sleep 0.05
+done
+"$GLASSBOX" trace --pid "$init" --exit-with-target --events exit --output /dev/null 2>"$TMP/err.hostnet" &
+tr=$!
+on_exit "kill $tr"
+wait_tracing "$TMP/err.hostnet"
+grep -q "network namespace $(readlink /proc/self/ns/net | tr -dc 0-9)" "$TMP/err.hostnet" &&
+	ok "[host netns] the host's network namespace is traced too" || fail "stderr: $(cat "$TMP/err.hostnet")"
+touch "$TMP/go.hostnet"
+for _ in $(seq 100); do kill -0 $tr 2>/dev/null || break; sleep 0.05; done
+if kill -0 $tr 2>/dev/null; then
+	fail "[host netns] trace still running 5 s after the PID namespace's init exited"
+	kill -TERM $tr
+fi
+wait $tr
+expect_eq "[host netns] trace's status" $? 0
 finish
