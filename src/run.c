@@ -213,7 +213,7 @@ int gb_cmd_run(struct gb_opts *o)
 		.wakeup_bytes = o->ring_size / 8,
 		/* network namespaces made inside are recorded (not filtered on), so that a
 		 * setns into one from outside is seen, like a setns into the sandbox's own */
-		.follow_netns = 1,
+		.follow_netns = !!(gb_kernel_kind_mask(o) & 1u << GB_EV_SETNS),
 	};
 	struct gb_spawn_opts so = {
 		.argv = o->argv,
