@@ -100,6 +100,32 @@ static __always_inline __u32 gb_task_netns(struct task_struct *task)
 	return nsp ? BPF_CORE_READ(nsp, net_ns, ns.inum) : 0;
 }
 
+/* The task's PID namespace as the filter knows it: inode, and which namespace it is
+ * (the address of its ns_common), to tell a reused inode number apart. */
+static __always_inline __u64 gb_task_pidns_id(struct task_struct *task, __u32 *ino)
+{
+	struct pid *pid = BPF_CORE_READ(task, thread_pid);
+	struct upid up;
+
+	*ino = 0;
+	if (!pid)
+		return 0;
+	gb_upid(pid, gb_pid_level(pid), &up);
+	if (!up.ns)
+		return 0;
+	*ino = BPF_CORE_READ(up.ns, ns.inum);
+	return (__u64)&up.ns->ns;
+}
+
+static __always_inline __u64 gb_task_netns_id(struct task_struct *task, __u32 *ino)
+{
+	struct nsproxy *nsp = BPF_CORE_READ(task, nsproxy);
+	struct net *net = nsp ? BPF_CORE_READ(nsp, net_ns) : NULL;
+
+	*ino = net ? BPF_CORE_READ(net, ns.inum) : 0;
+	return net ? (__u64)&net->ns : 0;
+}
+
 static __always_inline void gb_nsset_read(struct task_struct *task, struct gb_nsset *s)
 {
 	struct nsproxy *nsp = BPF_CORE_READ(task, nsproxy);
@@ -121,12 +147,17 @@ static __always_inline void gb_nsset_read(struct task_struct *task, struct gb_ns
 	}
 }
 
-/* The three PID views of a task: host, trace root's namespace, the task's own. */
-static __always_inline void gb_ids_read(struct task_struct *task, __u32 root_level,
+/*
+ * The three PID views of a task: host, trace root's namespace, the task's own. The
+ * root's view exists only for a task below the root's PID namespace: one at the root's
+ * level or deeper in another namespace (traced by its network namespace) has none.
+ */
+static __always_inline void gb_ids_read(struct task_struct *task, const struct gb_ns_filter *f,
 					struct gb_ids *ids)
 {
 	struct pid *tp = BPF_CORE_READ(task, thread_pid);
 	struct pid *lp = BPF_CORE_READ(task, group_leader, thread_pid);
+	__u32 root_level = f->root_level;
 	struct upid up;
 	__u32 level;
 
@@ -143,7 +174,10 @@ static __always_inline void gb_ids_read(struct task_struct *task, __u32 root_lev
 	ids->pidns = gb_pidns_ino(up.ns);
 	if (root_level <= level) {
 		gb_upid(tp, root_level, &up);
-		ids->ns_tid = up.nr;
+		if (f->root_pidns && gb_pidns_ino(up.ns) != f->root_pidns)
+			root_level = GB_MAX_PID_NS_LEVEL + 1; /* not below the root */
+		else
+			ids->ns_tid = up.nr;
 	}
 	if (!lp)
 		lp = tp;
@@ -160,22 +194,65 @@ static __always_inline void gb_ids_read(struct task_struct *task, __u32 root_lev
 static const struct gb_ns_filter gb_filter_all = { .root_level = 0 };
 
 /*
+ * The filter entry of namespace (ino, id), if it is that namespace's: an entry user
+ * space made (id 0) is bound to the first namespace seen with its inode (user space
+ * holds that namespace while it fills the map, so that is the right one); an entry of
+ * a namespace that has died, whose inode number now names another, is not.
+ */
+static __always_inline const struct gb_ns_filter *gb_ns_entry(void *map, __u32 ino, __u64 id)
+{
+	struct gb_ns_filter *f;
+
+	if (!ino)
+		return NULL;
+	f = bpf_map_lookup_elem(map, &ino);
+	if (!f)
+		return NULL;
+	if (f->ns == id)
+		return f;
+	if (f->ns == 0) {
+		f->ns = id;
+		return f;
+	}
+	return NULL;
+}
+
+/* Trace namespace (ino, id) under root f: a new entry, or one replacing the stale entry
+ * of a dead namespace that had the same inode number. */
+static __always_inline void gb_ns_follow(void *map, __u32 ino, __u64 id,
+					 const struct gb_ns_filter *f)
+{
+	struct gb_ns_filter v;
+	struct gb_ns_filter *old;
+
+	if (!ino)
+		return;
+	old = bpf_map_lookup_elem(map, &ino);
+	if (old && (old->ns == id || old->ns == 0))
+		return;
+	v = *f;
+	v.ns = id;
+	bpf_map_update_elem(map, &ino, &v, BPF_ANY);
+}
+
+/*
  * Is this task inside a traced namespace? One hash lookup on the PID namespace inode;
  * the network-namespace lookup runs only when a trace asked for one.
  */
 static __always_inline const struct gb_ns_filter *gb_traced(struct task_struct *task)
 {
 	const struct gb_ns_filter *f;
+	__u64 id;
 	__u32 ino;
 
 	if (gb_cfg_trace_all)
 		return &gb_filter_all;
-	ino = gb_task_pidns(task);
-	f = bpf_map_lookup_elem(&gb_traced_pidns, &ino);
+	id = gb_task_pidns_id(task, &ino);
+	f = gb_ns_entry(&gb_traced_pidns, ino, id);
 	if (f || !gb_cfg_filter_netns)
 		return f;
-	ino = gb_task_netns(task);
-	return bpf_map_lookup_elem(&gb_traced_netns, &ino);
+	id = gb_task_netns_id(task, &ino);
+	return gb_ns_entry(&gb_traced_netns, ino, id);
 }
 
 static __always_inline int gb_kind_enabled(__u32 kind)
@@ -217,7 +294,7 @@ static __always_inline void gb_hdr_fill(struct gb_event_hdr *h, __u32 kind, __u3
 	h->method = method;
 	h->size = size;
 	h->root_level = f->root_level;
-	gb_ids_read(task, f->root_level, &h->task);
+	gb_ids_read(task, f, &h->task);
 	h->netns = gb_task_netns(task);
 	BPF_CORE_READ_STR_INTO(&h->comm, task, comm);
 }

@@ -53,35 +53,36 @@ static __always_inline __u32 gb_sys_of(long nr)
  * The namespace an fd refers to, when it is an nsfs file (/proc/PID/ns/..., a bind
  * mount of one): its inode and type. Anything else (a pidfd, a regular file) gives 0.
  */
-static __always_inline void gb_fd_ns(struct task_struct *task, int fd, __u32 *ino,
-				     __u32 *type)
+static __always_inline __u64 gb_fd_ns(struct task_struct *task, int fd, __u32 *ino,
+				      __u32 *type)
 {
 	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
 	struct file **arr, *file = NULL;
+	struct ns_common *ns;
 	struct inode *inode;
 
 	*ino = *type = 0;
 	if (!fdt || fd < 0 || (__u32)fd >= BPF_CORE_READ(fdt, max_fds))
-		return;
+		return 0;
 	arr = BPF_CORE_READ(fdt, fd);
 	if (!arr || bpf_probe_read_kernel(&file, sizeof(file), &arr[fd]) || !file)
-		return;
+		return 0;
 	inode = BPF_CORE_READ(file, f_inode);
 	if (!inode || BPF_CORE_READ(inode, i_sb, s_magic) != GB_NSFS_MAGIC)
-		return;
+		return 0;
+	/* nsfs keeps the namespace's ns_common in i_private */
+	ns = (struct ns_common *)BPF_CORE_READ(inode, i_private);
 	*ino = (__u32)BPF_CORE_READ(inode, i_ino);
-	*type = gb_ns_common_type((struct ns_common *)BPF_CORE_READ(inode, i_private));
+	*type = gb_ns_common_type(ns);
+	return (__u64)ns;
 }
 
 /* A namespace that is traced, whatever its type: inode numbers are unique across types. */
-static __always_inline const struct gb_ns_filter *gb_ns_traced(__u32 ino)
+static __always_inline const struct gb_ns_filter *gb_ns_traced(__u32 ino, __u64 id)
 {
-	const struct gb_ns_filter *f;
+	const struct gb_ns_filter *f = gb_ns_entry(&gb_traced_pidns, ino, id);
 
-	if (!ino)
-		return NULL;
-	f = bpf_map_lookup_elem(&gb_traced_pidns, &ino);
-	return f ? f : bpf_map_lookup_elem(&gb_traced_netns, &ino);
+	return f ? f : gb_ns_entry(&gb_traced_netns, ino, id);
 }
 
 static __always_inline int gb_on_sys_enter(struct pt_regs *regs, long id, __u32 method)
@@ -101,11 +102,13 @@ static __always_inline int gb_on_sys_enter(struct pt_regs *regs, long id, __u32 
 	s.arg = PT_REGS_PARM2_CORE_SYSCALL(regs);
 	f = gb_traced(task);
 	if (sys == GB_SYS_SETNS) {
+		__u64 id;
+
 		s.fd = (int)PT_REGS_PARM1_CORE_SYSCALL(regs);
-		gb_fd_ns(task, s.fd, &s.target_ino, &s.fd_nstype);
+		id = gb_fd_ns(task, s.fd, &s.target_ino, &s.fd_nstype);
 		/* nsenter from outside into a traced namespace is traced too */
 		if (!f)
-			f = gb_ns_traced(s.target_ino);
+			f = gb_ns_traced(s.target_ino, id);
 	} else {
 		s.arg = PT_REGS_PARM1_CORE_SYSCALL(regs);
 	}
@@ -141,10 +144,10 @@ static __always_inline void gb_ns_exit(__u32 sys, long ret, __u32 method)
 
 		kind = GB_EV_UNSHARE;
 		if (ret == 0 && gb_cfg_follow_netns && (s->arg & GB_CLONE_NEWNET)) {
-			__u32 ino = gb_task_netns(task);
+			__u32 ino;
+			__u64 id = gb_task_netns_id(task, &ino);
 
-			if (ino)
-				bpf_map_update_elem(&gb_traced_netns, &ino, f, BPF_NOEXIST);
+			gb_ns_follow(&gb_traced_netns, ino, id, f);
 		}
 		if (!gb_kind_enabled(kind))
 			goto out;

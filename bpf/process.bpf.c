@@ -7,14 +7,15 @@
 static __always_inline void gb_follow(struct task_struct *child, __u32 parent_pidns,
 				      __u32 parent_netns, const struct gb_ns_filter *f)
 {
-	__u32 ino = gb_task_pidns(child);
+	__u32 ino;
+	__u64 id = gb_task_pidns_id(child, &ino);
 
-	if (ino && ino != parent_pidns)
-		bpf_map_update_elem(&gb_traced_pidns, &ino, f, BPF_NOEXIST);
+	if (ino != parent_pidns)
+		gb_ns_follow(&gb_traced_pidns, ino, id, f);
 	if (gb_cfg_follow_netns) {
-		ino = gb_task_netns(child);
-		if (ino && ino != parent_netns)
-			bpf_map_update_elem(&gb_traced_netns, &ino, f, BPF_NOEXIST);
+		id = gb_task_netns_id(child, &ino);
+		if (ino != parent_netns)
+			gb_ns_follow(&gb_traced_netns, ino, id, f);
 	}
 }
 
@@ -40,7 +41,7 @@ static __always_inline int gb_on_newtask(struct task_struct *child, __u64 clone_
 	if (!e)
 		return 0;
 	gb_hdr_fill(&e->hdr, GB_EV_CLONE, method, sizeof(*e), parent, f);
-	gb_ids_read(child, f->root_level, &e->child);
+	gb_ids_read(child, f, &e->child);
 	e->flags = clone_flags;
 	e->ret = e->child.tid;
 	e->info = (clone_flags & GB_CLONE_THREAD) ? GB_CLONE_THREAD_CHILD : 0;
@@ -121,7 +122,8 @@ static __always_inline int gb_on_exit(struct task_struct *p, __u32 method)
 		e->info |= GB_EXIT_GROUP_DEAD;
 	if (e->hdr.task.own_pid == 1 && !(e->info & GB_EXIT_THREAD)) {
 		e->info |= GB_EXIT_NS_INIT;
-		if (e->hdr.task.level == f->root_level)
+		if (e->hdr.task.level == f->root_level &&
+		    (!f->root_pidns || e->hdr.task.pidns == f->root_pidns))
 			e->info |= GB_EXIT_SANDBOX_INIT;
 	}
 	gb_submit(e, GB_EV_EXIT);

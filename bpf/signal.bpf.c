@@ -30,7 +30,7 @@ static __always_inline int gb_on_signal_generate(int sig, struct kernel_siginfo 
 	if (!e)
 		return 0;
 	gb_hdr_fill(&e->hdr, GB_EV_SIGNAL_GENERATE, method, sizeof(*e), sender, f);
-	gb_ids_read(target, f->root_level, &e->target);
+	gb_ids_read(target, f, &e->target);
 	e->target_netns = gb_task_netns(target);
 	e->sig = sig;
 	e->code = gb_si_code(info);

@@ -48,6 +48,7 @@ struct ns_ref {
 	int fd;            /* held for the whole trace */
 	uint32_t ino;
 	uint32_t level;    /* PID namespaces: their level; network: the root level used */
+	uint32_t root_pidns; /* network namespaces: the PID namespace PIDs are shown in */
 	int init_pidfd;    /* PID namespaces below ours: their init, for --exit-with-target */
 	int own;           /* glassbox's own PID namespace: never gone */
 	char path[PATH_MAX]; /* network namespaces given by name or path: what names it */
@@ -274,7 +275,7 @@ static int add_pidns(struct trace_state *ts, const char *what, int fd, uint32_t 
 
 /* Keep a network namespace target; returns it, or NULL when it was named before. */
 static struct ns_ref *add_netns(struct trace_state *ts, int fd, uint32_t ino,
-				uint32_t root_level, const char *path)
+				uint32_t root_level, uint32_t root_pidns, const char *path)
 {
 	struct ns_ref *r;
 
@@ -288,6 +289,7 @@ static struct ns_ref *add_netns(struct trace_state *ts, int fd, uint32_t ino,
 	r->fd = fd;
 	r->ino = ino;
 	r->level = root_level;
+	r->root_pidns = root_pidns;
 	if (path)
 		snprintf(r->path, sizeof(r->path), "%s", path);
 	return r;
@@ -339,7 +341,7 @@ static int resolve_pid(struct trace_state *ts, const struct gb_trace_target *t)
 		return err;
 	}
 	/* the network namespace's tasks are shown relative to the PID namespace's root */
-	net = add_netns(ts, nfd, nino, level, NULL);
+	net = add_netns(ts, nfd, nino, level, pino, NULL);
 	/*
 	 * --exit-with-target waits for the process's PID namespace to end (its init's
 	 * exit ends every task in it); for the network namespace only when the process
@@ -382,7 +384,7 @@ static int resolve_netns(struct trace_state *ts, const struct gb_trace_target *t
 	if (fd < 0)
 		return fd;
 	/* tasks in it may be in any PID namespace: show PIDs as glassbox's own sees them */
-	add_netns(ts, fd, ino, ts->own_level, path);
+	add_netns(ts, fd, ino, ts->own_level, ts->own_pidns, path);
 	return 0;
 }
 
@@ -566,7 +568,8 @@ int gb_cmd_trace(struct gb_opts *o)
 		if (gb_observer_add_pidns(ob, ts.pidns[i].ino, ts.pidns[i].level))
 			goto out;
 	for (int i = 0; i < ts.n_netns; i++)
-		if (gb_observer_add_netns(ob, ts.netns[i].ino, ts.netns[i].level))
+		if (gb_observer_add_netns(ob, ts.netns[i].ino, ts.netns[i].level,
+					  ts.netns[i].root_pidns))
 			goto out;
 	root_level = ts.n_pidns ? ts.pidns[0].level : ts.own_level;
 	gb_run_info_fill(&info, ts.n_pidns == 1 ? ts.pidns[0].ino : 0, root_level);

@@ -221,9 +221,10 @@ void gb_observer_set_sinks(struct gb_observer *ob, struct gb_sink *sinks)
 	ob->sinks = sinks;
 }
 
-static int add_ns(int map_fd, uint32_t ino, uint32_t root_level, const char *what)
+static int add_ns(int map_fd, uint32_t ino, uint32_t root_level, uint32_t root_pidns,
+		  const char *what)
 {
-	struct gb_ns_filter v = { .root_level = root_level };
+	struct gb_ns_filter v = { .root_level = root_level, .root_pidns = root_pidns };
 
 	if (bpf_map_update_elem(map_fd, &ino, &v, BPF_ANY)) {
 		int err = -errno;
@@ -236,12 +237,14 @@ static int add_ns(int map_fd, uint32_t ino, uint32_t root_level, const char *wha
 
 int gb_observer_add_pidns(struct gb_observer *ob, uint32_t ino, uint32_t root_level)
 {
-	return add_ns(bpf_map__fd(ob->skel->maps.gb_traced_pidns), ino, root_level, "PID");
+	return add_ns(bpf_map__fd(ob->skel->maps.gb_traced_pidns), ino, root_level, ino, "PID");
 }
 
-int gb_observer_add_netns(struct gb_observer *ob, uint32_t ino, uint32_t root_level)
+int gb_observer_add_netns(struct gb_observer *ob, uint32_t ino, uint32_t root_level,
+			  uint32_t root_pidns)
 {
-	return add_ns(bpf_map__fd(ob->skel->maps.gb_traced_netns), ino, root_level, "network");
+	return add_ns(bpf_map__fd(ob->skel->maps.gb_traced_netns), ino, root_level, root_pidns,
+		      "network");
 }
 
 int gb_observer_fd(struct gb_observer *ob)

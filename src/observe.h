@@ -39,8 +39,12 @@ int gb_observer_open(struct gb_observer **out, const struct gb_observe_opts *o,
 		     const struct gb_features *f, struct gb_sink *sinks);
 /* where consumed events go; may be set after open, before the filter is filled */
 void gb_observer_set_sinks(struct gb_observer *ob, struct gb_sink *sinks);
+/* A PID namespace traced as a root of its own: PIDs are shown as it sees them. */
 int gb_observer_add_pidns(struct gb_observer *ob, uint32_t ino, uint32_t root_level);
-int gb_observer_add_netns(struct gb_observer *ob, uint32_t ino, uint32_t root_level);
+/* A network namespace whose tasks are traced; their ns_pid views are as root_pidns (at
+ * root_level) sees them. */
+int gb_observer_add_netns(struct gb_observer *ob, uint32_t ino, uint32_t root_level,
+			  uint32_t root_pidns);
 /* fd to wait on for "events ready" (epoll fd of the ring buffer) */
 int gb_observer_fd(struct gb_observer *ob);
 /* consume what is in the ring buffer now; returns events consumed or -errno */

@@ -275,7 +275,7 @@ int gb_cmd_run(struct gb_opts *o)
 		goto kill;
 	gb_observer_set_sinks(ob, sinks);
 	if (gb_observer_add_pidns(ob, sb.pidns, sb.level) ||
-	    (so.new_netns && gb_observer_add_netns(ob, sb.netns, sb.level)))
+	    (so.new_netns && gb_observer_add_netns(ob, sb.netns, sb.level, sb.pidns)))
 		goto kill;
 	gb_run_info_fill(&info, sb.pidns, sb.level);
 	if (gb_sinks_begin(sinks, &info)) {

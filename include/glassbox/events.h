@@ -223,6 +223,15 @@ struct gb_counters {
 struct gb_ns_filter {
 	__u32 root_level;
 	__u32 flags;
+	/* inode of the trace root's PID namespace: the ns_* PID views are the numbers a
+	 * task has there, and 0 for a task not below it (one traced by its network
+	 * namespace from elsewhere); 0 here means "whatever namespace is at root_level" */
+	__u32 root_pidns;
+	__u32 pad;
+	/* which namespace this is: the kernel's address of its ns_common, 0 until the BPF
+	 * side first sees it. Inode numbers are reused as soon as a namespace is freed;
+	 * an entry whose inode now names another namespace is stale, not traced. */
+	__u64 ns;
 };
 
 #define GB_SIZE_ASSERT(type, bytes) _Static_assert(sizeof(type) == (bytes), #type " layout changed")
@@ -236,6 +245,7 @@ GB_SIZE_ASSERT(struct gb_ev_signal, 72 + 32 + 24 + 16);
 GB_SIZE_ASSERT(struct gb_ev_setns, 72 + 24 + 80);
 GB_SIZE_ASSERT(struct gb_ev_unshare, 72 + 16 + 80);
 GB_SIZE_ASSERT(struct gb_ev_netdev_move, 72 + 32 + 24);
+GB_SIZE_ASSERT(struct gb_ns_filter, 24);
 _Static_assert(__builtin_offsetof(struct gb_event_hdr, task) == 16, "hdr.task moved");
 _Static_assert(__builtin_offsetof(struct gb_ev_clone, child) == 72, "clone.child moved");
 
