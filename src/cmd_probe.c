@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* glassbox probe: what this kernel lets glassbox attach, and what it picked per event. */
+#include <stdio.h>
+#include <string.h>
+#include "decode.h"
+#include "observe.h"
+#include "probe.h"
+#include "util.h"
+
+int gb_cmd_probe(void);
+
+int gb_cmd_probe(void)
+{
+	struct gb_family_choice choice[16];
+	struct gb_features f;
+	size_t n;
+
+	if (gb_features_probe(&f))
+		return GB_EXIT_FAILURE;
+	printf("kernel BTF: %s\n", f.have_btf ? "yes (/sys/kernel/btf/vmlinux)" : f.btf_why);
+	printf("tracefs: %s\n", f.tracefs[0] ? f.tracefs : "not mounted");
+	printf("\nattach mechanisms:\n");
+	for (uint32_t m = 1; m < GB_METHOD_MAX; m++)
+		printf("  %-11s %s%s\n", gb_method_name(m), f.mech[m].ok ? "yes" : "no: ",
+		       f.mech[m].ok ? "" : f.mech[m].why);
+	printf("\nevents:\n");
+	n = gb_observe_choose(&f, choice, GB_ARRAY_SIZE(choice));
+	for (size_t i = 0; i < n; i++) {
+		for (uint32_t k = 1; k < GB_EV_KIND_MAX; k++) {
+			if (!(choice[i].kinds & (1u << k)))
+				continue;
+			printf("  %-16s %s (%s)\n", gb_kind_name(k),
+			       choice[i].tp.method ? gb_method_name(choice[i].tp.method)
+						   : "unavailable",
+			       choice[i].tp.tp);
+			for (uint32_t m = GB_METHOD_TP_BTF;
+			     m <= GB_METHOD_TRACEPOINT && m != choice[i].tp.method; m++)
+				printf("  %-16s   not %s: %s\n", "", gb_method_name(m),
+				       choice[i].tp.why_not[m]);
+		}
+	}
+	gb_features_free(&f);
+	return 0;
+}

@@ -1,0 +1,291 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "glassbox.skel.h"
+#include "decode.h"
+#include "observe.h"
+#include "util.h"
+
+/*
+ * Every tracepoint-based family, with the program name of each variant. The clone
+ * family is loaded even when clone events are filtered out: it is what follows new
+ * namespaces into the filter map.
+ */
+static const struct family {
+	uint32_t kinds;
+	int always;
+	const char *tp, *category;
+	const char *btf_prog, *raw_prog, *tp_prog;
+} families[] = {
+	{ 1u << GB_EV_CLONE, 1, "task_newtask", "task", "gb_btf_task_newtask",
+	  "gb_raw_task_newtask", "gb_tp_task_newtask" },
+	{ 1u << GB_EV_EXEC, 0, "sched_process_exec", "sched", "gb_btf_sched_process_exec",
+	  "gb_raw_sched_process_exec", "gb_tp_sched_process_exec" },
+	{ 1u << GB_EV_EXIT, 0, "sched_process_exit", "sched", "gb_btf_sched_process_exit",
+	  "gb_raw_sched_process_exit", "gb_tp_sched_process_exit" },
+	{ 1u << GB_EV_SIGNAL_GENERATE, 0, "signal_generate", "signal", "gb_btf_signal_generate",
+	  "gb_raw_signal_generate", "gb_tp_signal_generate" },
+	{ 1u << GB_EV_SIGNAL_DELIVER, 0, "signal_deliver", "signal", "gb_btf_signal_deliver",
+	  "gb_raw_signal_deliver", "gb_tp_signal_deliver" },
+};
+
+#define N_FAMILIES GB_ARRAY_SIZE(families)
+
+struct gb_observer {
+	struct glassbox_bpf *skel;
+	struct ring_buffer *rb;
+	struct gb_sink *sinks;
+	struct gb_summary sum;
+	int sink_err;
+};
+
+size_t gb_observe_choose(const struct gb_features *f, struct gb_family_choice *choices,
+			 size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < N_FAMILIES && n < max; i++, n++) {
+		const struct family *fam = &families[i];
+		struct gb_family_choice *c = &choices[n];
+
+		memset(c, 0, sizeof(*c));
+		c->kinds = fam->kinds;
+		c->always = fam->always;
+		c->tp.tp = fam->tp;
+		c->tp.category = fam->category;
+		gb_tp_choose(f, gb_tp_exists_btf(f, fam->tp),
+			     gb_tp_exists_tracefs(f, fam->category, fam->tp), &c->tp);
+	}
+	return n;
+}
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (!gb_verbose || (level == LIBBPF_DEBUG && gb_verbose < 2))
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+static int on_sample(void *ctx, void *data, size_t size)
+{
+	struct gb_observer *ob = ctx;
+	const struct gb_event_hdr *h = data;
+	size_t want;
+
+	if (size < sizeof(*h) || !(want = gb_event_size(h->kind)) || size < want) {
+		ob->sum.malformed++;
+		return 0;
+	}
+	ob->sum.received[h->kind]++;
+	if (!ob->sink_err) {
+		ob->sink_err = gb_sinks_event(ob->sinks, h, want);
+		if (ob->sink_err)
+			gb_err("writing events failed: %s; events are still counted",
+			       strerror(-ob->sink_err));
+	}
+	return 0;
+}
+
+static int set_autoload(struct bpf_object *obj, const char *name, bool on)
+{
+	struct bpf_program *p = bpf_object__find_program_by_name(obj, name);
+
+	if (!p) {
+		gb_err("BPF object has no program %s (build mismatch)", name);
+		return -ENOENT;
+	}
+	return bpf_program__set_autoload(p, on);
+}
+
+int gb_observer_open(struct gb_observer **out, const struct gb_observe_opts *o,
+		     const struct gb_features *f, struct gb_sink *sinks)
+{
+	struct gb_family_choice choice[N_FAMILIES];
+	struct gb_observer *ob;
+	struct bpf_object *obj;
+	int err;
+
+	if (!f->have_btf) {
+		gb_err("%s; glassbox needs it for CO-RE", f->btf_why);
+		return -ENOTSUP;
+	}
+	gb_observe_choose(f, choice, N_FAMILIES);
+	ob = calloc(1, sizeof(*ob));
+	if (!ob)
+		return -ENOMEM;
+	ob->sinks = sinks;
+	libbpf_set_print(libbpf_print);
+
+	ob->skel = glassbox_bpf__open();
+	if (!ob->skel) {
+		err = -errno;
+		gb_err("opening the BPF object failed: %s", strerror(errno));
+		goto fail;
+	}
+	obj = ob->skel->obj;
+	/* everything off, then exactly one variant per family on */
+	{
+		struct bpf_program *p;
+
+		bpf_object__for_each_program(p, obj)
+			bpf_program__set_autoload(p, false);
+	}
+	for (size_t i = 0; i < N_FAMILIES; i++) {
+		const struct family *fam = &families[i];
+		const char *prog = NULL;
+
+		if (!fam->always && !(o->kind_mask & fam->kinds))
+			continue;
+		switch (choice[i].tp.method) {
+		case GB_METHOD_TP_BTF: prog = fam->btf_prog; break;
+		case GB_METHOD_RAW_TP: prog = fam->raw_prog; break;
+		case GB_METHOD_TRACEPOINT: prog = fam->tp_prog; break;
+		default: {
+			const char *why = choice[i].tp.why_not[GB_METHOD_TRACEPOINT];
+
+			gb_err("no way to attach to %s on this kernel: %s", fam->tp,
+			       why[0] ? why : choice[i].tp.why_not[GB_METHOD_TP_BTF]);
+			err = -ENOTSUP;
+			goto fail;
+		}
+		}
+		err = set_autoload(obj, prog, true);
+		if (err)
+			goto fail;
+	}
+
+	ob->skel->rodata->gb_cfg_trace_all = o->trace_all;
+	ob->skel->rodata->gb_cfg_filter_netns = o->filter_netns;
+	ob->skel->rodata->gb_cfg_follow_netns = o->follow_netns;
+	ob->skel->rodata->gb_cfg_wakeup_bytes = o->wakeup_bytes;
+	ob->skel->rodata->gb_cfg_kind_mask = o->kind_mask;
+	err = bpf_map__set_max_entries(ob->skel->maps.gb_events, o->ring_size);
+	if (err) {
+		gb_err("ring buffer size %llu rejected: %s", (unsigned long long)o->ring_size,
+		       strerror(-err));
+		goto fail;
+	}
+
+	err = glassbox_bpf__load(ob->skel);
+	if (err) {
+		gb_err("loading the BPF programs failed: %s%s", strerror(-err),
+		       gb_verbose ? "" : " (run with -v for the kernel's log)");
+		goto fail;
+	}
+	err = glassbox_bpf__attach(ob->skel);
+	if (err) {
+		gb_err("attaching the BPF programs failed: %s", strerror(-err));
+		goto fail;
+	}
+	ob->rb = ring_buffer__new(bpf_map__fd(ob->skel->maps.gb_events), on_sample, ob, NULL);
+	if (!ob->rb) {
+		err = -errno;
+		gb_err("ring buffer set-up failed: %s", strerror(errno));
+		goto fail;
+	}
+	*out = ob;
+	return 0;
+fail:
+	gb_observer_close(ob);
+	return err;
+}
+
+void gb_observer_set_sinks(struct gb_observer *ob, struct gb_sink *sinks)
+{
+	ob->sinks = sinks;
+}
+
+static int add_ns(int map_fd, uint32_t ino, uint32_t root_level, const char *what)
+{
+	struct gb_ns_filter v = { .root_level = root_level };
+
+	if (bpf_map_update_elem(map_fd, &ino, &v, BPF_ANY)) {
+		int err = -errno;
+
+		gb_err("adding %s namespace %u to the filter failed: %s", what, ino, strerror(errno));
+		return err;
+	}
+	return 0;
+}
+
+int gb_observer_add_pidns(struct gb_observer *ob, uint32_t ino, uint32_t root_level)
+{
+	return add_ns(bpf_map__fd(ob->skel->maps.gb_traced_pidns), ino, root_level, "PID");
+}
+
+int gb_observer_add_netns(struct gb_observer *ob, uint32_t ino, uint32_t root_level)
+{
+	return add_ns(bpf_map__fd(ob->skel->maps.gb_traced_netns), ino, root_level, "network");
+}
+
+int gb_observer_fd(struct gb_observer *ob)
+{
+	return ring_buffer__epoll_fd(ob->rb);
+}
+
+int gb_observer_consume(struct gb_observer *ob)
+{
+	int n = ring_buffer__consume(ob->rb);
+
+	if (n > 0 && !ob->sink_err)
+		ob->sink_err = gb_sinks_flush(ob->sinks);
+	return n;
+}
+
+void gb_observer_summary(struct gb_observer *ob, struct gb_summary *sum)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	struct gb_counters *per_cpu;
+	__u32 zero = 0;
+
+	*sum = ob->sum;
+	if (ncpu <= 0 || !(per_cpu = calloc(ncpu, sizeof(*per_cpu))))
+		return;
+	if (!bpf_map_lookup_elem(bpf_map__fd(ob->skel->maps.gb_counters), &zero, per_cpu)) {
+		for (int c = 0; c < ncpu; c++)
+			for (int k = 0; k < GB_EV_KIND_MAX; k++)
+				sum->lost[k] += per_cpu[c].lost[k];
+	}
+	free(per_cpu);
+}
+
+void gb_observer_close(struct gb_observer *ob)
+{
+	if (!ob)
+		return;
+	ring_buffer__free(ob->rb);
+	glassbox_bpf__destroy(ob->skel);
+	free(ob);
+}
+
+void gb_summary_print(const struct gb_summary *sum)
+{
+	char line[512];
+	uint64_t total = 0, lost = 0;
+	size_t len = 0;
+
+	for (int k = 1; k < GB_EV_KIND_MAX; k++) {
+		total += sum->received[k];
+		lost += sum->lost[k];
+	}
+	len += snprintf(line + len, sizeof(line) - len, "%llu events (",
+			(unsigned long long)total);
+	for (int k = 1, n = 0; k < GB_EV_KIND_MAX && len < sizeof(line); k++) {
+		if (!sum->received[k] && !sum->lost[k])
+			continue;
+		len += snprintf(line + len, sizeof(line) - len, "%s%s %llu", n++ ? ", " : "",
+				gb_kind_name(k), (unsigned long long)sum->received[k]);
+		if (sum->lost[k] && len < sizeof(line))
+			len += snprintf(line + len, sizeof(line) - len, " +%llu lost",
+					(unsigned long long)sum->lost[k]);
+	}
+	if (len < sizeof(line))
+		snprintf(line + len, sizeof(line) - len, "), %llu lost", (unsigned long long)lost);
+	gb_err("%s", line);
+}

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The BPF side's life cycle: open the skeleton, pick each program's attach method from
+ * the probe, set the load-time constants, load, attach; fill the namespace filter;
+ * consume the ring buffer into the sink chain; read the kernel's loss counters.
+ */
+#ifndef GB_OBSERVE_H
+#define GB_OBSERVE_H
+
+#include <stdint.h>
+#include "probe.h"
+#include "sink.h"
+
+struct gb_observer;
+
+struct gb_observe_opts {
+	uint32_t kind_mask;     /* bit per enum gb_event_kind */
+	uint64_t ring_size;     /* bytes, a power of two multiple of the page size */
+	uint64_t wakeup_bytes;  /* wake the consumer when this much is waiting */
+	int trace_all;          /* every task on the machine */
+	int filter_netns;       /* trace tasks by network namespace too */
+	int follow_netns;       /* add network namespaces traced tasks create */
+};
+
+/* An event family (one tracepoint) and which event kinds need it. */
+struct gb_family_choice {
+	uint32_t kinds;          /* mask of event kinds it produces */
+	int always;              /* needed even when its kinds are filtered out */
+	struct gb_tp_choice tp;
+};
+
+/* Fill choices[] for every family; returns how many (at most max). */
+size_t gb_observe_choose(const struct gb_features *f, struct gb_family_choice *choices,
+			 size_t max);
+
+/* Returns 0 or -errno; prints one line on failure. Missing methods for a requested
+ * kind give -ENOTSUP. */
+int gb_observer_open(struct gb_observer **out, const struct gb_observe_opts *o,
+		     const struct gb_features *f, struct gb_sink *sinks);
+/* where consumed events go; may be set after open, before the filter is filled */
+void gb_observer_set_sinks(struct gb_observer *ob, struct gb_sink *sinks);
+int gb_observer_add_pidns(struct gb_observer *ob, uint32_t ino, uint32_t root_level);
+int gb_observer_add_netns(struct gb_observer *ob, uint32_t ino, uint32_t root_level);
+/* fd to wait on for "events ready" (epoll fd of the ring buffer) */
+int gb_observer_fd(struct gb_observer *ob);
+/* consume what is in the ring buffer now; returns events consumed or -errno */
+int gb_observer_consume(struct gb_observer *ob);
+/* received counts from user space, lost counts from the kernel */
+void gb_observer_summary(struct gb_observer *ob, struct gb_summary *sum);
+void gb_observer_close(struct gb_observer *ob);
+
+/* One line for stderr: "glassbox: 12 events (clone 3, exit 3, ...), 0 lost" */
+void gb_summary_print(const struct gb_summary *sum);
+
+#endif

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* One options struct for every subcommand, with defaults, and strict parsers. */
+#ifndef GB_OPTIONS_H
+#define GB_OPTIONS_H
+
+#include <stdint.h>
+#include "format.h"
+
+#define GB_RING_SIZE_DEFAULT (4u << 20)
+#define GB_RING_SIZE_MIN (64u << 10)
+#define GB_RING_SIZE_MAX (1u << 30)
+
+struct gb_opts {
+	/* output, shared by run, trace and replay */
+	int json;
+	const char *output;          /* --output FILE; NULL: stdout */
+	struct gb_format_opts fmt;
+	int color_mode;              /* -1 auto (a TTY and no NO_COLOR), 0 off, 1 on */
+	uint32_t kind_mask;          /* --events */
+	uint64_t ring_size;          /* --ring-size */
+	int verbose;
+
+	/* run */
+	int as_pid1;
+	int share_net;               /* --share-net: keep the host's network namespace */
+	char **argv;                 /* COMMAND [ARGS...] */
+};
+
+void gb_opts_defaults(struct gb_opts *o);
+/* argv[0] is "run". Returns 0, or an exit code (GB_EXIT_USAGE) after one line on stderr;
+ * 1 with *help set when --help was asked. */
+int gb_opts_parse_run(struct gb_opts *o, int argc, char **argv, int *help);
+void gb_usage_run(FILE *f);
+
+/* Strict parsers, exposed for unit tests. Return 0 or -EINVAL/-ERANGE. */
+int gb_parse_ring_size(const char *s, uint64_t *out);
+
+#endif

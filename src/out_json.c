@@ -1,0 +1,381 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * JSON Lines: one object per event, snake_case names, numbers as numbers. Every PID is
+ * given three ways: `pid` (host), `ns_pid` (the trace root's namespace), `own_pid` (the
+ * task's own namespace); the same prefixes for child_ and target_. The schema is
+ * documented in the README; "v" carries its version on every line.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/sched.h>
+#include "decode.h"
+#include "format.h"
+#include "outbuf.h"
+#include "util.h"
+
+struct json_sink {
+	struct gb_sink sink;
+	struct gb_outbuf out;
+	struct gb_format_opts opts;
+	struct gb_run_info info;
+};
+
+static void key_u64(struct gb_outbuf *b, const char *k, uint64_t v, int *first)
+{
+	gb_json_key(b, k, first);
+	gb_out_u64(b, v);
+}
+
+static void key_i64(struct gb_outbuf *b, const char *k, int64_t v, int *first)
+{
+	gb_json_key(b, k, first);
+	gb_out_i64(b, v);
+}
+
+static void key_str(struct gb_outbuf *b, const char *k, const char *s, size_t max, int *first)
+{
+	gb_json_key(b, k, first);
+	gb_json_str(b, s, max);
+}
+
+static void key_bool(struct gb_outbuf *b, const char *k, int v, int *first)
+{
+	gb_json_key(b, k, first);
+	gb_out_str(b, v ? "true" : "false");
+}
+
+/* pid, tid, ns_pid, ns_tid, own_pid, own_tid, level, pidns, under one prefix */
+#define ID_KEYS(p)                                                                  \
+	{ p "pid", p "tid", p "ns_pid", p "ns_tid", p "own_pid", p "own_tid", p "level", \
+	  p "pidns" }
+static const char *const task_keys[8] = ID_KEYS("");
+static const char *const child_keys[8] = ID_KEYS("child_");
+static const char *const target_keys[8] = ID_KEYS("target_");
+
+static void ids(struct gb_outbuf *b, const char *const keys[8], const struct gb_ids *id,
+		int *first)
+{
+	const __u32 vals[8] = { id->pid, id->tid, id->ns_pid, id->ns_tid,
+				id->own_pid, id->own_tid, id->level, id->pidns };
+
+	for (size_t i = 0; i < 8; i++)
+		key_u64(b, keys[i], vals[i], first);
+}
+
+static void flags_array(struct gb_outbuf *b, const char *k, uint64_t flags, int *first)
+{
+	const char *names[40];
+	uint64_t rest;
+	size_t n = gb_clone_flag_names(flags, names, GB_ARRAY_SIZE(names), &rest);
+
+	gb_json_key(b, k, first);
+	gb_out_char(b, '[');
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			gb_out_char(b, ',');
+		gb_json_str(b, names[i], 64);
+	}
+	if (rest) {
+		char hex[24];
+
+		snprintf(hex, sizeof(hex), "%#llx", (unsigned long long)rest);
+		if (n)
+			gb_out_char(b, ',');
+		gb_json_str(b, hex, sizeof(hex));
+	}
+	gb_out_char(b, ']');
+}
+
+static void sig_fields(struct gb_outbuf *b, int sig, int *first)
+{
+	char buf[16];
+	const char *name = gb_signal_name(sig, buf, sizeof(buf));
+
+	key_i64(b, "sig", sig, first);
+	gb_json_key(b, "sig_name", first);
+	if (name)
+		gb_json_str(b, name, 16);
+	else
+		gb_out_str(b, "null");
+}
+
+static void nsset(struct gb_outbuf *b, const char *k, const struct gb_nsset *s, int *first)
+{
+	int f = 1;
+
+	gb_json_key(b, k, first);
+	gb_out_char(b, '{');
+	key_u64(b, "pid", s->pid, &f);
+	key_u64(b, "pid_for_children", s->pid_for_children, &f);
+	key_u64(b, "net", s->net, &f);
+	key_u64(b, "mnt", s->mnt, &f);
+	key_u64(b, "uts", s->uts, &f);
+	key_u64(b, "ipc", s->ipc, &f);
+	key_u64(b, "user", s->user, &f);
+	key_u64(b, "cgroup", s->cgroup, &f);
+	key_u64(b, "time", s->time, &f);
+	key_u64(b, "time_for_children", s->time_for_children, &f);
+	gb_out_char(b, '}');
+}
+
+static void errno_field(struct gb_outbuf *b, int ret, int *first)
+{
+	key_i64(b, "ret", ret, first);
+	if (ret < 0) {
+		gb_json_key(b, "error", first);
+		gb_json_str(b, strerrorname_np(-ret) ? strerrorname_np(-ret) : "?", 32);
+	}
+}
+
+/* argv: NUL-separated strings, possibly cut at the end */
+static void argv_array(struct gb_outbuf *b, const char *argv, size_t len, int *first)
+{
+	size_t i = 0;
+	int n = 0;
+
+	gb_json_key(b, "argv", first);
+	gb_out_char(b, '[');
+	while (i < len) {
+		size_t l = strnlen(argv + i, len - i);
+
+		if (n++)
+			gb_out_char(b, ',');
+		gb_json_str(b, argv + i, l);
+		i += l + 1;
+	}
+	gb_out_char(b, ']');
+}
+
+static void clone_body(struct gb_outbuf *b, const struct gb_ev_clone *e, int *f)
+{
+	static const struct {
+		uint64_t flag;
+		const char *type;
+		size_t off;
+	} created[] = {
+		{ CLONE_NEWPID, "pid", offsetof(struct gb_nsset, pid) },
+		{ CLONE_NEWNET, "net", offsetof(struct gb_nsset, net) },
+		{ CLONE_NEWNS, "mnt", offsetof(struct gb_nsset, mnt) },
+		{ CLONE_NEWUTS, "uts", offsetof(struct gb_nsset, uts) },
+		{ CLONE_NEWIPC, "ipc", offsetof(struct gb_nsset, ipc) },
+		{ CLONE_NEWUSER, "user", offsetof(struct gb_nsset, user) },
+		{ CLONE_NEWCGROUP, "cgroup", offsetof(struct gb_nsset, cgroup) },
+		{ 0x80 /* CLONE_NEWTIME */, "time", offsetof(struct gb_nsset, time) },
+	};
+	int n = 0;
+
+	ids(b, child_keys, &e->child, f);
+	key_u64(b, "child_netns", e->child_netns, f);
+	flags_array(b, "flags", e->flags, f);
+	key_bool(b, "thread", e->info & GB_CLONE_THREAD_CHILD, f);
+	errno_field(b, e->ret, f);
+	/* each namespace this clone created, with the kernel's inode for it */
+	gb_json_key(b, "new_namespaces", f);
+	gb_out_char(b, '[');
+	for (size_t i = 0; i < GB_ARRAY_SIZE(created) && e->ret >= 0; i++) {
+		int g = 1;
+
+		if (!(e->flags & created[i].flag))
+			continue;
+		if (n++)
+			gb_out_char(b, ',');
+		gb_out_char(b, '{');
+		key_str(b, "type", created[i].type, 8, &g);
+		key_u64(b, "inode", *(const __u32 *)((const char *)&e->child_ns + created[i].off), &g);
+		if (created[i].flag == CLONE_NEWPID) {
+			key_u64(b, "level", e->child.level, &g);
+			key_u64(b, "parent", e->child_pidns_parent, &g);
+		}
+		gb_out_char(b, '}');
+	}
+	gb_out_char(b, ']');
+	nsset(b, "parent_ns", &e->parent_ns, f);
+	nsset(b, "child_ns", &e->child_ns, f);
+}
+
+static void exit_body(struct gb_outbuf *b, const struct gb_ev_exit *e, int *f)
+{
+	int sig = e->exit_code & 0x7f;
+	int code = sig ? 128 + sig : (e->exit_code >> 8) & 0xff;
+
+	key_i64(b, "status", e->exit_code, f);
+	key_i64(b, "exit_code", code, f);
+	key_i64(b, "term_sig", sig, f);
+	if (sig) {
+		char buf[16];
+		const char *name = gb_signal_name(sig, buf, sizeof(buf));
+
+		gb_json_key(b, "term_sig_name", f);
+		if (name)
+			gb_json_str(b, name, 16);
+		else
+			gb_out_str(b, "null");
+		key_bool(b, "core_dumped", e->exit_code & 0x80, f);
+	}
+	key_bool(b, "thread", e->info & GB_EXIT_THREAD, f);
+	key_bool(b, "group_dead", e->info & GB_EXIT_GROUP_DEAD, f);
+	key_bool(b, "ns_init", e->info & GB_EXIT_NS_INIT, f);
+	key_bool(b, "sandbox_init", e->info & GB_EXIT_SANDBOX_INIT, f);
+}
+
+static void signal_body(struct gb_outbuf *b, const struct gb_ev_signal *e, uint32_t kind, int *f)
+{
+	const char *code = gb_si_code_name(e->code);
+
+	sig_fields(b, e->sig, f);
+	if (kind == GB_EV_SIGNAL_FAILED) {
+		/* the pid argument as the sender wrote it: the kernel found no task for it */
+		key_i64(b, "target_pid_arg", (int32_t)e->target.own_pid, f);
+		key_u64(b, "syscall_nr", e->syscall_nr, f);
+		errno_field(b, e->result, f);
+		return;
+	}
+	ids(b, target_keys, &e->target, f);
+	key_u64(b, "target_netns", e->target_netns, f);
+	key_str(b, "target_comm", e->target_comm, GB_COMM_LEN, f);
+	key_i64(b, "code", e->code, f);
+	if (code)
+		key_str(b, "code_name", code, 16, f);
+	if (kind == GB_EV_SIGNAL_GENERATE) {
+		key_str(b, "result", gb_sig_result_name(e->result), 32, f);
+		key_bool(b, "group", e->group, f);
+	} else {
+		key_str(b, "action", gb_sig_action_name(e->result), 16, f);
+		key_str(b, "default_action", gb_signal_default_action(e->sig), 16, f);
+	}
+}
+
+static void setns_body(struct gb_outbuf *b, const struct gb_ev_setns *e, int *f)
+{
+	const char *t = gb_nstype_name(e->nstype), *ft = gb_nstype_name(e->fd_nstype);
+
+	key_i64(b, "fd", e->fd, f);
+	key_u64(b, "nstype", e->nstype, f);
+	key_str(b, "nstype_name", t ? t : "any", 8, f);
+	key_str(b, "target_type", ft ? ft : "unknown", 8, f);
+	key_u64(b, "target_ino", e->target_ino, f);
+	errno_field(b, e->ret, f);
+	nsset(b, "before", &e->before, f);
+	nsset(b, "after", &e->after, f);
+}
+
+static void unshare_body(struct gb_outbuf *b, const struct gb_ev_unshare *e, int *f)
+{
+	flags_array(b, "flags", e->flags, f);
+	errno_field(b, e->ret, f);
+	nsset(b, "before", &e->before, f);
+	nsset(b, "after", &e->after, f);
+}
+
+static void netdev_body(struct gb_outbuf *b, const struct gb_ev_netdev_move *e, int *f)
+{
+	key_str(b, "old_name", e->old_name, GB_IFNAME_LEN, f);
+	key_str(b, "new_name", e->new_name, GB_IFNAME_LEN, f);
+	key_i64(b, "old_ifindex", e->old_ifindex, f);
+	key_i64(b, "new_ifindex", e->new_ifindex, f);
+	key_u64(b, "old_netns", e->old_netns, f);
+	key_u64(b, "new_netns", e->new_netns, f);
+	errno_field(b, e->ret, f);
+}
+
+static int json_event(struct gb_sink *s, const struct gb_event_hdr *h, size_t size)
+{
+	struct json_sink *js = (struct json_sink *)s;
+	struct gb_outbuf *b = &js->out;
+	const char *kind = gb_kind_name(h->kind);
+	int f = 1;
+
+	gb_out_char(b, '{');
+	key_u64(b, "v", GB_JSON_SCHEMA, &f);
+	key_str(b, "event", kind ? kind : "unknown", 32, &f);
+	key_u64(b, "ts_ns", h->ts_ns, &f);
+	if (js->opts.abs_time)
+		key_u64(b, "time_ns", h->ts_ns - js->info.start_mono_ns + js->info.start_real_ns, &f);
+	ids(b, task_keys, &h->task, &f);
+	key_u64(b, "netns", h->netns, &f);
+	key_str(b, "comm", h->comm, GB_COMM_LEN, &f);
+	key_str(b, "method", gb_method_name(h->method), 16, &f);
+	switch (h->kind) {
+	case GB_EV_CLONE:
+		clone_body(b, (const struct gb_ev_clone *)h, &f);
+		break;
+	case GB_EV_EXEC: {
+		const struct gb_ev_exec *e = (const void *)h;
+
+		key_str(b, "filename", e->filename, GB_FILENAME_LEN, &f);
+		argv_array(b, e->argv, e->argv_len < GB_ARGV_LEN ? e->argv_len : GB_ARGV_LEN, &f);
+		key_u64(b, "argc", e->argc, &f);
+		errno_field(b, e->ret, &f);
+		break;
+	}
+	case GB_EV_EXIT:
+		exit_body(b, (const struct gb_ev_exit *)h, &f);
+		break;
+	case GB_EV_SIGNAL_GENERATE:
+	case GB_EV_SIGNAL_DELIVER:
+	case GB_EV_SIGNAL_FAILED:
+		signal_body(b, (const struct gb_ev_signal *)h, h->kind, &f);
+		break;
+	case GB_EV_SETNS:
+		setns_body(b, (const struct gb_ev_setns *)h, &f);
+		break;
+	case GB_EV_UNSHARE:
+		unshare_body(b, (const struct gb_ev_unshare *)h, &f);
+		break;
+	case GB_EV_NETDEV_MOVE:
+		netdev_body(b, (const struct gb_ev_netdev_move *)h, &f);
+		break;
+	}
+	gb_out_mem(b, "}\n", 2);
+	return b->err;
+}
+
+static int json_begin(struct gb_sink *s, const struct gb_run_info *info)
+{
+	((struct json_sink *)s)->info = *info;
+	return 0;
+}
+
+static int json_flush(struct gb_sink *s)
+{
+	return gb_outbuf_flush(&((struct json_sink *)s)->out);
+}
+
+static int json_end(struct gb_sink *s, const struct gb_summary *sum)
+{
+	return json_flush(s);
+}
+
+static void json_destroy(struct gb_sink *s)
+{
+	struct json_sink *js = (struct json_sink *)s;
+
+	gb_outbuf_flush(&js->out);
+	gb_outbuf_free(&js->out);
+	free(js);
+}
+
+static const struct gb_sink_ops json_ops = {
+	.begin = json_begin,
+	.event = json_event,
+	.flush = json_flush,
+	.end = json_end,
+	.destroy = json_destroy,
+};
+
+struct gb_sink *gb_json_sink_new(int fd, const struct gb_format_opts *o)
+{
+	struct json_sink *js = calloc(1, sizeof(*js));
+
+	if (!js)
+		return NULL;
+	if (gb_outbuf_init(&js->out, fd, 1 << 20)) {
+		free(js);
+		errno = ENOMEM;
+		return NULL;
+	}
+	js->sink.ops = &json_ops;
+	js->opts = *o;
+	return &js->sink;
+}

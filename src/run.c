@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * glassbox run, as a checklist: check privileges and COMMAND, probe the kernel, load
+ * and attach the BPF programs, create the sandbox (its init waits), open the output,
+ * put the sandbox's namespaces into the filter, release COMMAND, stream events until
+ * the sandbox's init is gone, print the summary, exit with COMMAND's status.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include "observe.h"
+#include "privs.h"
+#include "probe.h"
+#include "run.h"
+#include "spawn.h"
+#include "util.h"
+
+/* signals glassbox itself catches; the rest keep their default */
+static const int handled[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGCHLD };
+
+/* How long an event may wait in the ring buffer before it is printed: the BPF side
+ * wakes the consumer only past a fill threshold, so this bounds live-output latency. */
+#define GB_POLL_MS 100
+
+struct gb_sink *gb_sinks_from_opts(struct gb_opts *o, int *fd_out)
+{
+	struct gb_sink *s;
+	int fd = STDOUT_FILENO;
+
+	*fd_out = -1;
+	if (o->output) {
+		fd = open(o->output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (fd < 0) {
+			gb_err("cannot open --output %s: %s", o->output, strerror(errno));
+			return NULL;
+		}
+		*fd_out = fd;
+	}
+	if (o->color_mode < 0)
+		o->fmt.color = !o->json && isatty(fd) && !getenv("NO_COLOR");
+	else
+		o->fmt.color = o->color_mode;
+	s = o->json ? gb_json_sink_new(fd, &o->fmt) : gb_table_sink_new(fd, &o->fmt);
+	if (!s) {
+		gb_err("out of memory");
+		if (*fd_out >= 0)
+			close(*fd_out), *fd_out = -1;
+	}
+	return s;
+}
+
+void gb_run_info_fill(struct gb_run_info *info, uint32_t root_pidns, uint32_t root_level)
+{
+	struct utsname u;
+
+	memset(info, 0, sizeof(*info));
+	info->start_mono_ns = gb_now_ns(CLOCK_MONOTONIC);
+	info->start_real_ns = gb_now_ns(CLOCK_REALTIME);
+	if (!uname(&u)) {
+		snprintf(info->kernel_release, sizeof(info->kernel_release), "%s", u.release);
+		snprintf(info->hostname, sizeof(info->hostname), "%s", u.nodename);
+	}
+	info->root_pidns = root_pidns;
+	info->root_level = root_level;
+}
+
+static int exit_code_of(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return GB_EXIT_FAILURE;
+}
+
+/* Stream events until the sandbox's init has exited; returns its wait status. */
+static int event_loop(struct gb_observer *ob, struct gb_sandbox *sb, int sigfd)
+{
+	struct epoll_event ev, evs[4];
+	int ep, status = -1;
+
+	ep = epoll_create1(EPOLL_CLOEXEC);
+	if (ep < 0) {
+		gb_err("epoll_create1 failed: %s", strerror(errno));
+		return -1;
+	}
+	ev.events = EPOLLIN;
+	ev.data.u32 = 0;
+	epoll_ctl(ep, EPOLL_CTL_ADD, gb_observer_fd(ob), &ev);
+	ev.data.u32 = 1;
+	epoll_ctl(ep, EPOLL_CTL_ADD, sigfd, &ev);
+	ev.data.u32 = 2;
+	epoll_ctl(ep, EPOLL_CTL_ADD, sb->pidfd, &ev);
+
+	while (status < 0) {
+		int n = epoll_wait(ep, evs, GB_ARRAY_SIZE(evs), GB_POLL_MS);
+
+		if (n < 0 && errno != EINTR) {
+			gb_err("epoll_wait failed: %s", strerror(errno));
+			gb_sandbox_kill(sb);
+			break;
+		}
+		for (int i = 0; i < n; i++) {
+			if (evs[i].data.u32 == 1) {
+				struct signalfd_siginfo si;
+
+				while (read(sigfd, &si, sizeof(si)) == sizeof(si)) {
+					if (si.ssi_signo == SIGCHLD)
+						continue;
+					/* Ctrl-C on a terminal reached the whole process group,
+					 * COMMAND too; what was sent to glassbox alone goes on
+					 * to the sandbox's init, which hands it to COMMAND */
+					if (si.ssi_code != SI_KERNEL && sb->pid > 0)
+						kill(sb->pid, si.ssi_signo);
+				}
+			} else if (evs[i].data.u32 == 2) {
+				status = gb_sandbox_reap(sb);
+			}
+		}
+		gb_observer_consume(ob);
+	}
+	/* the exits of the last tasks are in the ring buffer before init's death is seen */
+	while (gb_observer_consume(ob) > 0)
+		;
+	close(ep);
+	return status;
+}
+
+static int open_signals(void)
+{
+	sigset_t set;
+	int fd;
+
+	sigemptyset(&set);
+	for (size_t i = 0; i < GB_ARRAY_SIZE(handled); i++)
+		sigaddset(&set, handled[i]);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN); /* a closed output is an error to report, not death */
+	fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (fd < 0)
+		gb_err("signalfd failed: %s", strerror(errno));
+	return fd;
+}
+
+int gb_cmd_run(struct gb_opts *o)
+{
+	struct gb_observe_opts oo = {
+		.kind_mask = o->kind_mask,
+		.ring_size = o->ring_size,
+		.wakeup_bytes = o->ring_size / 8,
+	};
+	struct gb_spawn_opts so = {
+		.argv = o->argv,
+		.as_pid1 = o->as_pid1,
+		.new_netns = !o->share_net,
+	};
+	struct gb_observer *ob = NULL;
+	struct gb_sink *sinks = NULL;
+	struct gb_features feat;
+	struct gb_sandbox sb;
+	struct gb_run_info info;
+	struct gb_summary sum;
+	char path[4096];
+	int err, sigfd = -1, out_fd = -1, status, code = GB_EXIT_FAILURE;
+
+	gb_verbose = o->verbose;
+	if (gb_check_privileges("run"))
+		return GB_EXIT_NOPERM;
+	err = gb_resolve_command(o->argv[0], path, sizeof(path));
+	if (err) {
+		gb_err("%s: %s", o->argv[0], err == -ENOENT ? "command not found" : strerror(-err));
+		return err == -ENOENT ? GB_EXIT_NOT_FOUND : GB_EXIT_CANNOT_EXEC;
+	}
+	so.path = path;
+
+	if (gb_features_probe(&feat))
+		return GB_EXIT_NOFEATURE;
+	err = gb_observer_open(&ob, &oo, &feat, NULL);
+	gb_features_free(&feat);
+	if (err)
+		return err == -ENOTSUP ? GB_EXIT_NOFEATURE : GB_EXIT_FAILURE;
+
+	sigfd = open_signals();
+	if (sigfd < 0)
+		goto out;
+	if (gb_sandbox_create(&sb, &so))
+		goto out;
+	sinks = gb_sinks_from_opts(o, &out_fd);
+	if (!sinks)
+		goto kill;
+	gb_observer_set_sinks(ob, sinks);
+	if (gb_observer_add_pidns(ob, sb.pidns, sb.level))
+		goto kill;
+	gb_run_info_fill(&info, sb.pidns, sb.level);
+	if (gb_sinks_begin(sinks, &info)) {
+		gb_err("writing the output failed");
+		goto kill;
+	}
+	if (gb_sandbox_release(&sb))
+		goto kill;
+
+	status = event_loop(ob, &sb, sigfd);
+	code = status < 0 ? GB_EXIT_FAILURE : exit_code_of(status);
+	gb_observer_summary(ob, &sum);
+	gb_sinks_end(sinks, &sum);
+	gb_summary_print(&sum);
+	gb_sandbox_close(&sb);
+	goto out;
+kill:
+	gb_sandbox_kill(&sb);
+out:
+	gb_observer_close(ob);
+	gb_sinks_destroy(sinks);
+	if (out_fd >= 0)
+		close(out_fd);
+	if (sigfd >= 0)
+		close(sigfd);
+	return code;
+}

@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include "util.h"
+
+int gb_verbose;
+
+void gb_err(const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	/* one write, so lines from glassbox and the sandbox do not interleave mid-line */
+	dprintf(STDERR_FILENO, "glassbox: %s\n", line);
+}
+
+void gb_dbg(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!gb_verbose)
+		return;
+	va_start(ap, fmt);
+	fputs("glassbox: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+int gb_parse_u64(const char *s, int base, uint64_t min, uint64_t max, uint64_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, base);
+	if (*end)
+		return -EINVAL;
+	if (errno == ERANGE || v < min || v > max)
+		return -ERANGE;
+	*out = v;
+	return 0;
+}
+
+int gb_parse_i64(const char *s, int64_t min, int64_t max, int64_t *out)
+{
+	long long v;
+	char *end;
+
+	if (!s || !*s || *s == ' ' || *s == '+')
+		return -EINVAL;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (*end)
+		return -EINVAL;
+	if (errno == ERANGE || v < min || v > max)
+		return -ERANGE;
+	*out = v;
+	return 0;
+}
+
+int gb_parse_size(const char *s, uint64_t min, uint64_t max, uint64_t *out)
+{
+	char num[32];
+	size_t len = s ? strlen(s) : 0;
+	unsigned shift = 0;
+	uint64_t v;
+	int err;
+
+	if (!len || len >= sizeof(num))
+		return -EINVAL;
+	memcpy(num, s, len + 1);
+	switch (num[len - 1]) {
+	case 'k': case 'K': shift = 10; break;
+	case 'm': case 'M': shift = 20; break;
+	case 'g': case 'G': shift = 30; break;
+	}
+	if (shift)
+		num[len - 1] = 0;
+	err = gb_parse_u64(num, 10, 0, UINT64_MAX >> shift, &v);
+	if (err)
+		return err;
+	v <<= shift;
+	if (v < min || v > max)
+		return -ERANGE;
+	*out = v;
+	return 0;
+}
+
+uint64_t gb_now_ns(int clock_id)
+{
+	struct timespec ts;
+
+	clock_gettime(clock_id, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+ssize_t gb_read_file(const char *path, char *buf, size_t size)
+{
+	ssize_t n, total = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	while ((size_t)total < size - 1) {
+		n = read(fd, buf + total, size - 1 - total);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			n = -errno;
+			close(fd);
+			return n;
+		}
+		if (n == 0)
+			break;
+		total += n;
+	}
+	buf[total] = 0;
+	close(fd);
+	return total;
+}
+
+int gb_ns_inode(const char *path, uint32_t *ino)
+{
+	struct stat st;
+
+	if (stat(path, &st))
+		return -errno;
+	*ino = (uint32_t)st.st_ino;
+	return 0;
+}
+
+int gb_pid_ns_level(int pid, uint32_t *level)
+{
+	char path[64], buf[4096], *line, *p;
+	uint32_t n = 0;
+	ssize_t len;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	len = gb_read_file(path, buf, sizeof(buf));
+	if (len < 0)
+		return (int)len;
+	line = strstr(buf, "\nNSpid:");
+	if (!line)
+		return -ENOENT;
+	for (p = line + 7; *p && *p != '\n'; p++)
+		if ((p[0] == ' ' || p[0] == '\t') && p[1] >= '0' && p[1] <= '9')
+			n++;
+	if (!n)
+		return -ENOENT;
+	*level = n - 1;
+	return 0;
+}
