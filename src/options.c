@@ -42,6 +42,9 @@ void gb_usage_run(FILE *f)
 	      "Sandbox:\n"
 	      "      --as-pid1          run COMMAND itself as PID 1 (no glassbox init)\n"
 	      "      --share-net        keep the host's network namespace\n"
+	      "      --netdev IFNAME    move the host's network device IFNAME into the\n"
+	      "                         sandbox while it runs; it comes back when glassbox\n"
+	      "                         ends, however it ends (repeatable)\n"
 	      "\n"
 	      "Output:\n"
 	      "  -j, --json             JSON Lines instead of a table\n"
@@ -73,11 +76,13 @@ enum {
 	OPT_COLOR,
 	OPT_NO_COLOR,
 	OPT_RING_SIZE,
+	OPT_NETDEV,
 };
 
 static const struct option run_options[] = {
 	{ "as-pid1", no_argument, NULL, OPT_AS_PID1 },
 	{ "share-net", no_argument, NULL, OPT_SHARE_NET },
+	{ "netdev", required_argument, NULL, OPT_NETDEV },
 	{ "json", no_argument, NULL, 'j' },
 	{ "output", required_argument, NULL, 'o' },
 	{ "events", required_argument, NULL, OPT_EVENTS },
@@ -178,6 +183,18 @@ int gb_opts_parse_run(struct gb_opts *o, int argc, char **argv, int *help)
 		case OPT_SHARE_NET:
 			o->share_net = 1;
 			break;
+		case OPT_NETDEV:
+			if (!*optarg || strlen(optarg) >= 16 || strchr(optarg, '/') ||
+			    strchr(optarg, ' ')) {
+				gb_err("run: --netdev: '%s' is not a network device name", optarg);
+				return GB_EXIT_USAGE;
+			}
+			if (o->n_netdevs == GB_OPT_NETDEV_MAX) {
+				gb_err("run: at most %d --netdev", GB_OPT_NETDEV_MAX);
+				return GB_EXIT_USAGE;
+			}
+			o->netdevs[o->n_netdevs++] = optarg;
+			break;
 		case 'h':
 			*help = 1;
 			return 1;
@@ -185,6 +202,10 @@ int gb_opts_parse_run(struct gb_opts *o, int argc, char **argv, int *help)
 			unknown_option("run", c, argv);
 			return GB_EXIT_USAGE;
 		}
+	}
+	if (o->n_netdevs && o->share_net) {
+		gb_err("run: --netdev needs the sandbox's own network namespace, not --share-net");
+		return GB_EXIT_USAGE;
 	}
 	if (optind >= argc) {
 		gb_err("run: no COMMAND given (usage: glassbox run [OPTIONS] -- COMMAND [ARGS...])");

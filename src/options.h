@@ -9,6 +9,7 @@
 #define GB_RING_SIZE_DEFAULT (4u << 20)
 #define GB_RING_SIZE_MIN (64u << 10)
 #define GB_RING_SIZE_MAX (1u << 30)
+#define GB_OPT_NETDEV_MAX 32 /* = GB_NETDEV_MAX of netdev_guard.h */
 
 struct gb_opts {
 	/* output, shared by run, trace and replay */
@@ -23,6 +24,8 @@ struct gb_opts {
 	/* run */
 	int as_pid1;
 	int share_net;               /* --share-net: keep the host's network namespace */
+	char *netdevs[GB_OPT_NETDEV_MAX]; /* --netdev IFNAME: lent to the sandbox */
+	unsigned int n_netdevs;
 	char **argv;                 /* COMMAND [ARGS...] */
 };
 

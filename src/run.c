@@ -18,12 +18,15 @@
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include "netdev_guard.h"
 #include "observe.h"
 #include "privs.h"
 #include "probe.h"
 #include "run.h"
 #include "spawn.h"
 #include "util.h"
+
+_Static_assert(GB_OPT_NETDEV_MAX <= GB_NETDEV_MAX, "--netdev limit above the guard's");
 
 /* signals glassbox itself catches; the rest keep their default */
 static const int handled[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGCHLD };
@@ -164,13 +167,14 @@ int gb_cmd_run(struct gb_opts *o)
 		.as_pid1 = o->as_pid1,
 		.new_netns = !o->share_net,
 	};
+	struct gb_netdev_guard guard = { 0, -1 };
 	struct gb_observer *ob = NULL;
 	struct gb_sink *sinks = NULL;
 	struct gb_features feat;
 	struct gb_sandbox sb;
 	struct gb_run_info info;
 	struct gb_summary sum;
-	char path[4096];
+	char path[4096], msg[512];
 	int err, sigfd = -1, out_fd = -1, status, code = GB_EXIT_FAILURE;
 
 	gb_verbose = o->verbose;
@@ -201,9 +205,17 @@ int gb_cmd_run(struct gb_opts *o)
 	gb_observer_set_sinks(ob, sinks);
 	if (gb_observer_add_pidns(ob, sb.pidns, sb.level))
 		goto kill;
+	if (!o->share_net && gb_observer_watch_netns(ob, sb.pid, sb.netns, sb.level))
+		goto kill;
 	gb_run_info_fill(&info, sb.pidns, sb.level);
 	if (gb_sinks_begin(sinks, &info)) {
 		gb_err("writing the output failed");
+		goto kill;
+	}
+	/* after the filter knows the sandbox's namespace, so the moves are traced too */
+	if (o->n_netdevs &&
+	    gb_netdev_guard_start(&guard, sb.pid, o->netdevs, o->n_netdevs, msg, sizeof(msg))) {
+		gb_err("%s", msg);
 		goto kill;
 	}
 	if (gb_sandbox_release(&sb))
@@ -211,6 +223,11 @@ int gb_cmd_run(struct gb_opts *o)
 
 	status = event_loop(ob, &sb, sigfd);
 	code = status < 0 ? GB_EXIT_FAILURE : exit_code_of(status);
+	/* the sandbox is gone; the guard's reference keeps its network namespace and the
+	 * lent devices until they are back */
+	if (gb_netdev_guard_stop(&guard) && code == 0)
+		code = GB_EXIT_FAILURE;
+	gb_observer_finish(ob);
 	gb_observer_summary(ob, &sum);
 	gb_sinks_end(sinks, &sum);
 	gb_summary_print(&sum);
@@ -218,6 +235,7 @@ int gb_cmd_run(struct gb_opts *o)
 	goto out;
 kill:
 	gb_sandbox_kill(&sb);
+	gb_netdev_guard_stop(&guard);
 out:
 	gb_observer_close(ob);
 	gb_sinks_destroy(sinks);
