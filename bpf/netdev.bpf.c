@@ -84,6 +84,7 @@ struct gb_netdev_start {
 	char old_name[GB_IFNAME_LEN];
 	__u32 target_netns; /* IFLA_NET_NS_FD's namespace, or the fentry's net argument */
 	__u32 seq;          /* netlink path: nlmsg_seq of the request */
+	__u64 ts;           /* when the move was asked for: the record's ts_ns */
 };
 
 struct {
@@ -132,6 +133,7 @@ static __always_inline void gb_dev_name(struct net_device *dev, char *name)
 
 static __always_inline void gb_start_read(struct net_device *dev, struct gb_netdev_start *s)
 {
+	s->ts = bpf_ktime_get_ns();
 	s->dev = (__u64)dev;
 	s->old_netns = gb_dev_netns(dev);
 	s->old_ifindex = BPF_CORE_READ(dev, ifindex);
@@ -162,6 +164,8 @@ static __always_inline void gb_netdev_fill(struct gb_ev_netdev_move *e, __u32 me
 					   int ret)
 {
 	gb_hdr_fill(&e->hdr, GB_EV_NETDEV_MOVE, method, sizeof(*e), task, f);
+	/* the time it was asked: every notification of the move comes after it */
+	e->hdr.ts_ns = s->ts;
 	__builtin_memcpy(e->old_name, s->old_name, GB_IFNAME_LEN);
 	e->old_ifindex = s->old_ifindex;
 	e->old_netns = s->old_netns;

@@ -5,8 +5,11 @@
  *
  * Matching keys: a request and the RTM_DELLINK of the namespace the device left share
  * (old namespace, old ifindex); a request and the RTM_NEWLINK of the namespace it
- * entered share (new namespace, new ifindex); a DELLINK and that NEWLINK share the new
- * ifindex (IFLA_NEW_IFINDEX) and, when the netnsid could be resolved, the namespace.
+ * entered share (new namespace, new ifindex); a DELLINK and the NEWLINK after it share
+ * the new ifindex (IFLA_NEW_IFINDEX) and, when the netnsid could be resolved, the
+ * namespace. Order: the kernel sends a move's DELLINK before its NEWLINK and one
+ * listener receives both, so a NEWLINK never completes a later DELLINK; and no
+ * notification received before a request was made belongs to it.
  * A NEWLINK only counts as an arrival for an ifindex that was not already in that
  * namespace: the rest are state changes.
  */
@@ -23,6 +26,7 @@ struct pend {
 	uint8_t addr[GB_NETDEV_ADDR_MAX];
 	uint32_t addr_len;
 	uint64_t deadline;
+	uint64_t note_ts; /* receipt of the first notification, 0 before */
 	struct pend *next;
 };
 
@@ -205,6 +209,8 @@ static struct pend *pend_new(struct gb_nd_corr *c, uint64_t deadline)
 
 static void pend_addr(struct pend *p, const struct gb_nd_note *n)
 {
+	if (!p->note_ts)
+		p->note_ts = n->ts_ns;
 	if (!n->addr_len || p->addr_len)
 		return;
 	p->addr_len = n->addr_len > GB_NETDEV_ADDR_MAX ? GB_NETDEV_ADDR_MAX : n->addr_len;
@@ -263,7 +269,8 @@ void gb_nd_corr_request(struct gb_nd_corr *c, const struct gb_ev_netdev_move *e)
 		return;
 	}
 	for (p = c->pend; p; p = p->next) {
-		if (p->have_req)
+		/* notifications received before the request was made belong to another move */
+		if (p->have_req || p->note_ts < e->hdr.ts_ns)
 			continue;
 		if (p->have_del && p->ev.old_netns == e->old_netns &&
 		    p->ev.old_ifindex == e->old_ifindex)
@@ -292,12 +299,11 @@ static void note_moved_out(struct gb_nd_corr *c, const struct gb_nd_note *n)
 	if (l)
 		vec_del(&c->known, l);
 	for (p = c->pend; p; p = p->next) {
-		if (p->have_del)
+		if (p->have_del || (p->have_req && n->ts_ns < p->ev.hdr.ts_ns))
 			continue;
+		/* not an arrival seen alone: one listener gets both notifications of a move,
+		 * and the kernel sends the RTM_DELLINK first */
 		if (p->have_req && p->ev.old_netns == n->netns && p->ev.old_ifindex == n->ifindex)
-			break;
-		if (!p->have_req && p->have_new && p->ev.new_ifindex == n->new_ifindex &&
-		    (!n->new_netns || p->ev.new_netns == n->new_netns))
 			break;
 	}
 	if (!p) {
@@ -310,8 +316,6 @@ static void note_moved_out(struct gb_nd_corr *c, const struct gb_nd_note *n)
 		memcpy(p->ev.new_name, n->name, GB_IFNAME_LEN); /* until the NEWLINK says */
 	}
 	if (!p->have_req) {
-		if (p->have_new) /* the arrival was seen first: this says where from */
-			p->ev.hdr.ts_ns = n->ts_ns;
 		p->ev.old_netns = n->netns;
 		p->ev.old_ifindex = n->ifindex;
 		memcpy(p->ev.old_name, n->name, GB_IFNAME_LEN);
@@ -333,7 +337,7 @@ static void note_new(struct gb_nd_corr *c, const struct gb_nd_note *n)
 	}
 	gb_nd_corr_known(c, n->netns, n->ifindex, n->name, n->addr, n->addr_len);
 	for (p = c->pend; p; p = p->next) {
-		if (p->have_new)
+		if (p->have_new || (p->have_req && n->ts_ns < p->ev.hdr.ts_ns))
 			continue;
 		if (p->have_req && p->ev.new_netns == n->netns && p->ev.new_ifindex == n->ifindex)
 			break;

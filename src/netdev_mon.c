@@ -29,6 +29,7 @@
 #include "glassbox.skel.h"
 #include "netdev_mon.h"
 #include "netdev_nl.h"
+#include "util.h"
 
 #define GB_ND_MAX_IDS 64
 #define GB_ND_RCVBUF (4 << 20)
@@ -74,6 +75,8 @@ static int on_request(void *ctx, void *data, size_t size)
 
 	if (size < sizeof(*e) || e->hdr.kind != GB_EV_NETDEV_MOVE)
 		return 0;
+	gb_dbg("netdev: request by %u: %s/%d/%u -> %s/%d/%u ret %d", e->hdr.task.pid, e->old_name,
+	       e->old_ifindex, e->old_netns, e->new_name, e->new_ifindex, e->new_netns, e->ret);
 	gb_nd_corr_request(m->corr, e);
 	return 0;
 }
@@ -160,6 +163,10 @@ static int read_listener(struct gb_netdev_mon *m)
 			n.ts_ns = now_ns();
 			if (n.has_new_netnsid)
 				n.new_netns = resolve_new_netns(m, netns, n.new_netnsid);
+			gb_dbg("netdev: %s in %u (nsid %d): %s/%d new nsid %d (%u) ifindex %d",
+			       n.type == RTM_NEWLINK ? "NEWLINK" : "DELLINK", netns, nsid, n.name,
+			       n.ifindex, n.has_new_netnsid ? n.new_netnsid : -1, n.new_netns,
+			       n.new_ifindex);
 			gb_nd_corr_note(m->corr, &n);
 		}
 	}

@@ -1,0 +1,149 @@
+#!/bin/bash
+# netdev_move through the real CLI: the reference's sequence (create a veth pair, move
+# one end into the sandbox's network namespace, configure it inside, move it back out)
+# made once by host processes and once by processes inside the traced sandbox, plus a
+# move the kernel refuses. Each move must be exactly one event whose names, ifindexes
+# and namespace inodes are what `ip -d -o link` and `readlink /proc/.../ns/net` said at
+# the time, attributed to the process that asked.
+# Only veth devices this test creates are touched; never eth0.
+. "$(dirname "$0")/lib.sh"
+need_root
+command -v jq >/dev/null || skip "needs jq"
+ip link add gbnp$$ type veth peer name gbnq$$ 2>/dev/null || skip "no veth support"
+ip link del gbnp$$
+
+P=gbn$$ # device names: $P + one letter, at most 15 characters
+HOSTREF=gbnh$$ # /run/netns name for the host's namespace, for the sandbox's side
+on_exit "ip link del ${P}a"
+on_exit "ip link del ${P}c"
+
+ino() { readlink "$1" | tr -dc 0-9; }
+# ifindex of a device as `ip -d -o link` shows it, optionally inside netns of pid $2
+ifindex_of() {
+	if [ -n "${2:-}" ]; then
+		nsenter -t "$2" -n ip -d -o link show dev "$1" | cut -d: -f1
+	else
+		ip -d -o link show dev "$1" | cut -d: -f1
+	fi
+}
+# the sandbox's init: glassbox's child
+sandbox_init() {
+	local i
+	for i in $(seq 100); do
+		pgrep -P "$1" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+HOST_NS=$(ino /proc/self/ns/net)
+
+echo "== probe names the method this kernel allows"
+"$GLASSBOX" probe >"$TMP/probe" 2>&1 || fail "glassbox probe failed: $(cat "$TMP/probe")"
+METHOD=$(awk '$1 == "netdev_move" { print $2 }' "$TMP/probe")
+case "$METHOD" in
+fentry | kprobe | netlink) ok "netdev_move method: $METHOD" ;;
+*) fail "glassbox probe names no netdev_move method: $(grep -A2 netdev_move "$TMP/probe")" ;;
+esac
+if [ "$METHOD" = netlink ]; then
+	grep -q "not fentry: " "$TMP/probe" && grep -q "not kprobe: " "$TMP/probe" ||
+		fail "the netlink fallback must say why fentry and kprobe were not chosen"
+fi
+
+echo "== moves made by host processes"
+ip link add ${P}a type veth peer name ${P}b || fail "cannot create veth ${P}a/${P}b"
+"$GLASSBOX" run --json -o "$TMP/host.json" --events netdev_move -- \
+	sh -c "while [ ! -e $TMP/go1 ]; do sleep 0.05; done" marker-$$ 2>"$TMP/host.err" &
+GB=$!
+INIT=$(sandbox_init $GB) || fail "no sandbox init under glassbox $GB"
+SB_NS=$(ino /proc/$INIT/ns/net)
+B_IDX1=$(ifindex_of ${P}b)
+# move 1, host -> sandbox, by a host process whose PID we record
+sh -c "echo \$\$ > $TMP/m1.pid; exec ip link set ${P}b netns $INIT" || fail "move 1 failed"
+B_IDX2=$(ifindex_of ${P}b $INIT)
+nsenter -t $INIT -n ip addr add 10.254.$(($$ % 250)).1/30 dev ${P}b || fail "configuring inside"
+nsenter -t $INIT -n ip link set ${P}b up || fail "bringing it up inside"
+# move 2, sandbox -> host (PID 1's namespace, as the reference does), by a host process
+nsenter -t $INIT -n sh -c "echo \$\$ > $TMP/m2.pid; exec ip link set ${P}b netns 1" ||
+	fail "move 2 failed"
+B_IDX3=$(ifindex_of ${P}b)
+touch "$TMP/go1"
+wait $GB || fail "glassbox run exited $?: $(cat "$TMP/host.err")"
+
+J="$TMP/host.json"
+expect_eq "netdev_move events for ${P}b" "$(jcount "$J" '.event == "netdev_move"')" 2
+jq -c 'select(.event == "netdev_move")' "$J" >"$TMP/host.moves"
+M1=$(sed -n 1p "$TMP/host.moves")
+M2=$(sed -n 2p "$TMP/host.moves")
+check_move() { # WHAT JSON PID OLDNAME NEWNAME OLDIDX NEWIDX OLDNS NEWNS
+	local what=$1 j=$2
+	expect_eq "$what pid" "$(jq -r .pid <<<"$j")" "$3"
+	expect_eq "$what comm" "$(jq -r .comm <<<"$j")" ip
+	expect_eq "$what old_name" "$(jq -r .old_name <<<"$j")" "$4"
+	expect_eq "$what new_name" "$(jq -r .new_name <<<"$j")" "$5"
+	expect_eq "$what old_ifindex" "$(jq -r .old_ifindex <<<"$j")" "$6"
+	expect_eq "$what new_ifindex" "$(jq -r .new_ifindex <<<"$j")" "$7"
+	expect_eq "$what old_netns" "$(jq -r .old_netns <<<"$j")" "$8"
+	expect_eq "$what new_netns" "$(jq -r .new_netns <<<"$j")" "$9"
+	expect_eq "$what ret" "$(jq -r .ret <<<"$j")" 0
+	expect_eq "$what method" "$(jq -r .method <<<"$j")" "$METHOD"
+	if [ "$METHOD" = netlink ]; then
+		expect_eq "$what confirmed by a notification" "$(jq -r .unconfirmed <<<"$j")" false
+		expect_eq "$what request seen" "$(jq -r .no_request <<<"$j")" false
+	fi
+}
+check_move "host move in" "$M1" "$(cat "$TMP/m1.pid")" ${P}b ${P}b "$B_IDX1" "$B_IDX2" \
+	"$HOST_NS" "$SB_NS"
+expect_eq "host move in: a host process is not visible in the sandbox" \
+	"$(jq -r .ns_pid <<<"$M1")" 0
+check_move "host move out" "$M2" "$(cat "$TMP/m2.pid")" ${P}b ${P}b "$B_IDX2" "$B_IDX3" \
+	"$SB_NS" "$HOST_NS"
+ip link del ${P}a 2>/dev/null
+
+echo "== moves made inside the traced sandbox"
+# a name for the host's namespace the sandbox can use (its mount namespace copies /run)
+mkdir -p /run/netns && touch /run/netns/$HOSTREF &&
+	mount --bind /proc/self/ns/net /run/netns/$HOSTREF || fail "cannot name the host namespace"
+on_exit "rm -f /run/netns/$HOSTREF"
+on_exit "umount /run/netns/$HOSTREF"
+cat >"$TMP/inside.sh" <<EOF
+# in the sandbox: pids are the sandbox's, \$\$ of an exec'd sh is the mover's pid
+readlink /proc/self/ns/net | tr -dc 0-9 > $TMP/in.ns
+ip -n $HOSTREF link add ${P}c type veth peer name ${P}d
+ip -n $HOSTREF -d -o link show dev ${P}d | cut -d: -f1 > $TMP/in.idx1
+# move 1: from the host's namespace into this one (netns 1: our PID 1's)
+sh -c 'echo \$\$ > $TMP/in.m1; exec ip -n $HOSTREF link set ${P}d netns 1'
+ip -d -o link show dev ${P}d | cut -d: -f1 > $TMP/in.idx2
+ip addr add 10.253.$(($$ % 250)).1/30 dev ${P}d && ip link set ${P}d up
+# refused: no such process
+sh -c 'echo \$\$ > $TMP/in.m3; exec ip link set ${P}d netns 424242' 2>/dev/null
+# move 2: back out, renamed on the way
+sh -c 'echo \$\$ > $TMP/in.m2; exec ip link set ${P}d netns $HOSTREF name ${P}e'
+ip -n $HOSTREF -d -o link show dev ${P}e | cut -d: -f1 > $TMP/in.idx3
+EOF
+"$GLASSBOX" run --json -o "$TMP/in.json" --events netdev_move -- sh "$TMP/inside.sh" \
+	2>"$TMP/in.err" || fail "glassbox run exited $?: $(cat "$TMP/in.err")"
+on_exit "ip link del ${P}e"
+J="$TMP/in.json"
+SB_NS=$(cat "$TMP/in.ns")
+expect_eq "netdev_move events inside" "$(jcount "$J" '.event == "netdev_move"')" 3
+M1=$(jq -c 'select(.event == "netdev_move" and .new_netns != .old_netns and .new_name == "'${P}d'")' "$J")
+M2=$(jq -c 'select(.event == "netdev_move" and .new_name == "'${P}e'")' "$J")
+M3=$(jq -c 'select(.event == "netdev_move" and .ret != 0)' "$J")
+check_inside() { # WHAT JSON NS_PID
+	expect_eq "$1 ns_pid (the sandbox's view of the mover)" "$(jq -r .ns_pid <<<"$2")" "$3"
+	expect_eq "$1 level" "$(jq -r .level <<<"$2")" 1
+}
+check_inside "sandbox move in" "$M1" "$(cat "$TMP/in.m1")"
+check_move "sandbox move in" "$M1" "$(jq -r .pid <<<"$M1")" ${P}d ${P}d "$(cat "$TMP/in.idx1")" \
+	"$(cat "$TMP/in.idx2")" "$HOST_NS" "$SB_NS"
+check_inside "sandbox move out" "$M2" "$(cat "$TMP/in.m2")"
+check_move "sandbox move out" "$M2" "$(jq -r .pid <<<"$M2")" ${P}d ${P}e "$(cat "$TMP/in.idx2")" \
+	"$(cat "$TMP/in.idx3")" "$SB_NS" "$HOST_NS"
+check_inside "refused move" "$M3" "$(cat "$TMP/in.m3")"
+expect_eq "refused move ret (ESRCH)" "$(jq -r .ret <<<"$M3")" -3
+expect_eq "refused move: the device stayed" \
+	"$(jq -r '[.old_netns, .new_netns, .old_ifindex, .new_ifindex] | map(tostring) | join(" ")' <<<"$M3")" \
+	"$SB_NS $SB_NS $(cat "$TMP/in.idx2") $(cat "$TMP/in.idx2")"
+ip link del ${P}e 2>/dev/null
+no_process_matching "marker-$$"
+finish
