@@ -60,7 +60,7 @@ UNIT_BINS   := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRCS))
 HELPER_SRCS := $(sort $(wildcard tests/helpers/*.c))
 HELPER_BINS := $(patsubst tests/helpers/%.c,$(OUT)/helpers/%,$(HELPER_SRCS))
 
-.PHONY: all clean test unit integration deps bench vmlinux install uninstall format
+.PHONY: all clean test unit integration deps bench vmlinux install uninstall format demo
 
 all: glassbox
 
@@ -107,8 +107,11 @@ deps:
 	$(Q)./scripts/install-deps.sh
 
 # `make test` is what CI and the README run: dependencies, build, every test.
+# The unit tests run twice: as built, and under AddressSanitizer + UBSan (build/san).
+SAN_FLAGS := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 test: deps
 	$(Q)$(MAKE) --no-print-directory all helpers unit-bins
+	$(Q)$(MAKE) --no-print-directory OUT=$(OUT)/san CFLAGS="$(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" unit-bins
 	$(Q)./tests/run-tests.sh
 
 .PHONY: unit-bins helpers
@@ -117,6 +120,12 @@ helpers: $(HELPER_BINS)
 
 unit: unit-bins
 	$(Q)./tests/run-tests.sh --unit-only
+
+# The README's first command: set up, build, and run a small sandboxed example.
+DEMO_CMD := sh -c 'echo "inside: pid $$$$"; ps -e; sleep 0.2 & kill -USR1 $$!; wait; exit 3'
+demo: deps
+	$(Q)$(MAKE) --no-print-directory all
+	./glassbox run -- $(DEMO_CMD); echo "glassbox exited with $$?"
 
 bench: deps
 	$(Q)$(MAKE) --no-print-directory all helpers

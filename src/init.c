@@ -27,25 +27,17 @@ void gb_exec_command(const struct gb_spawn_opts *o)
 	sigset_t none;
 	int err;
 
-	/* COMMAND starts with default dispositions and nothing blocked */
+	/* COMMAND starts with nothing blocked and the dispositions glassbox was started
+	 * with: default, or ignored where whoever started glassbox ignored them (nohup) */
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	for (size_t i = 0; i < GB_ARRAY_SIZE(forwarded); i++)
-		signal(forwarded[i], SIG_DFL);
-	signal(SIGPIPE, SIG_DFL);
+		signal(forwarded[i], sigismember(&o->ignored, forwarded[i]) ? SIG_IGN : SIG_DFL);
+	signal(SIGPIPE, sigismember(&o->ignored, SIGPIPE) ? SIG_IGN : SIG_DFL);
 	execv(o->path, o->argv);
 	err = errno;
 	gb_err("%s: %s", o->argv[0], strerror(err));
 	_exit(err == ENOENT ? GB_EXIT_NOT_FOUND : GB_EXIT_CANNOT_EXEC);
-}
-
-static int status_to_exit_code(int status)
-{
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return GB_EXIT_FAILURE;
 }
 
 void gb_init_main(int sync_fd, const struct gb_spawn_opts *o)
@@ -92,7 +84,7 @@ void gb_init_main(int sync_fd, const struct gb_spawn_opts *o)
 				if (p != cmd)
 					continue;
 				(void)!send(sync_fd, &status, sizeof(status), MSG_NOSIGNAL);
-				_exit(status_to_exit_code(status));
+				_exit(gb_exit_code_of(status));
 			}
 			continue;
 		}

@@ -16,6 +16,35 @@ void gb_opts_defaults(struct gb_opts *o)
 	o->kind_mask = ((1u << GB_EV_KIND_MAX) - 1) & ~1u;
 	o->ring_size = GB_RING_SIZE_DEFAULT;
 	o->fmt.pid_view = GB_PID_VIEW_SANDBOX;
+	o->harden.caps = gb_caps_default();
+	o->stop_timeout_ms = GB_STOP_TIMEOUT_DEFAULT_MS;
+}
+
+int gb_parse_seconds_ms(const char *s, uint64_t max_ms, uint64_t *out)
+{
+	const char *dot = strchr(s, '.');
+	char whole[24], frac[4] = "000";
+	uint64_t sec, ms;
+	size_t wlen = dot ? (size_t)(dot - s) : strlen(s);
+
+	if (!wlen || wlen >= sizeof(whole))
+		return -EINVAL;
+	memcpy(whole, s, wlen);
+	whole[wlen] = 0;
+	if (gb_parse_u64(whole, 10, 0, max_ms / 1000, &sec))
+		return -EINVAL;
+	if (dot) {
+		size_t flen = strlen(dot + 1);
+
+		if (!flen || flen > 3 || strspn(dot + 1, "0123456789") != flen)
+			return -EINVAL;
+		memcpy(frac, dot + 1, flen);
+	}
+	ms = sec * 1000 + (uint64_t)atoi(frac);
+	if (ms > max_ms)
+		return -ERANGE;
+	*out = ms;
+	return 0;
 }
 
 int gb_parse_ring_size(const char *s, uint64_t *out)
@@ -45,6 +74,16 @@ void gb_usage_run(FILE *f)
 	      "      --netdev IFNAME    move the host's network device IFNAME into the\n"
 	      "                         sandbox while it runs; it comes back when glassbox\n"
 	      "                         ends, however it ends (repeatable)\n"
+	      "      --cap-add LIST     keep these capabilities (CAP_SYS_PTRACE,sys_time,ALL)\n"
+	      "      --cap-drop LIST    drop these capabilities too\n"
+	      "      --user UID[:GID]   run COMMAND as this user, without capabilities\n"
+	      "      --stop-timeout S   after SIGINT/SIGTERM/SIGHUP/SIGQUIT to glassbox, wait S\n"
+	      "                         seconds (default 2) for COMMAND to end, then kill the\n"
+	      "                         sandbox; a second such signal kills it at once\n"
+	      "  The sandbox runs with no_new_privs, a seccomp filter denying bpf() and\n"
+	      "  perf_event_open(), and a bounding set without CAP_SYS_MODULE, CAP_SYS_BOOT,\n"
+	      "  CAP_SYS_RAWIO, CAP_SYS_TIME, CAP_SYS_PTRACE, CAP_BPF, CAP_PERFMON, CAP_MAC_*,\n"
+	      "  CAP_SYSLOG, CAP_AUDIT_CONTROL and other host-wide powers.\n"
 	      "\n"
 	      "Output:\n"
 	      "  -j, --json             JSON Lines instead of a table\n"
@@ -77,12 +116,20 @@ enum {
 	OPT_NO_COLOR,
 	OPT_RING_SIZE,
 	OPT_NETDEV,
+	OPT_CAP_ADD,
+	OPT_CAP_DROP,
+	OPT_USER,
+	OPT_STOP_TIMEOUT,
 };
 
 static const struct option run_options[] = {
 	{ "as-pid1", no_argument, NULL, OPT_AS_PID1 },
 	{ "share-net", no_argument, NULL, OPT_SHARE_NET },
 	{ "netdev", required_argument, NULL, OPT_NETDEV },
+	{ "cap-add", required_argument, NULL, OPT_CAP_ADD },
+	{ "cap-drop", required_argument, NULL, OPT_CAP_DROP },
+	{ "user", required_argument, NULL, OPT_USER },
+	{ "stop-timeout", required_argument, NULL, OPT_STOP_TIMEOUT },
 	{ "json", no_argument, NULL, 'j' },
 	{ "output", required_argument, NULL, 'o' },
 	{ "events", required_argument, NULL, OPT_EVENTS },
@@ -194,6 +241,31 @@ int gb_opts_parse_run(struct gb_opts *o, int argc, char **argv, int *help)
 				return GB_EXIT_USAGE;
 			}
 			o->netdevs[o->n_netdevs++] = optarg;
+			break;
+		case OPT_CAP_ADD:
+		case OPT_CAP_DROP: {
+			const char *bad;
+
+			if (gb_caps_apply(&o->harden.caps, optarg, c == OPT_CAP_ADD, &bad)) {
+				gb_err("run: --cap-%s: unknown capability at '%s' (e.g. CAP_NET_ADMIN, "
+				       "net_admin, ALL)", c == OPT_CAP_ADD ? "add" : "drop", bad);
+				return GB_EXIT_USAGE;
+			}
+			break;
+		}
+		case OPT_STOP_TIMEOUT:
+			if (gb_parse_seconds_ms(optarg, 3600 * 1000, &o->stop_timeout_ms)) {
+				gb_err("run: --stop-timeout: '%s' is not a number of seconds from 0 "
+				       "to 3600 (e.g. 2, 0.5)", optarg);
+				return GB_EXIT_USAGE;
+			}
+			break;
+		case OPT_USER:
+			if (gb_user_parse(optarg, &o->harden.uid, &o->harden.gid)) {
+				gb_err("run: --user: '%s' is not UID or UID:GID (numbers)", optarg);
+				return GB_EXIT_USAGE;
+			}
+			o->harden.set_user = 1;
 			break;
 		case 'h':
 			*help = 1;

@@ -5,11 +5,13 @@
 
 #include <stdint.h>
 #include "format.h"
+#include "harden.h"
 
 #define GB_RING_SIZE_DEFAULT (4u << 20)
 #define GB_RING_SIZE_MIN (64u << 10)
 #define GB_RING_SIZE_MAX (1u << 30)
 #define GB_OPT_NETDEV_MAX 32 /* = GB_NETDEV_MAX of netdev_guard.h */
+#define GB_STOP_TIMEOUT_DEFAULT_MS 2000
 
 struct gb_opts {
 	/* output, shared by run, trace and replay */
@@ -23,9 +25,11 @@ struct gb_opts {
 
 	/* run */
 	int as_pid1;
+	uint64_t stop_timeout_ms;    /* --stop-timeout: grace after a stop signal */
 	int share_net;               /* --share-net: keep the host's network namespace */
 	char *netdevs[GB_OPT_NETDEV_MAX]; /* --netdev IFNAME: lent to the sandbox */
 	unsigned int n_netdevs;
+	struct gb_harden harden;     /* --cap-add, --cap-drop, --user */
 	char **argv;                 /* COMMAND [ARGS...] */
 };
 
@@ -37,5 +41,7 @@ void gb_usage_run(FILE *f);
 
 /* Strict parsers, exposed for unit tests. Return 0 or -EINVAL/-ERANGE. */
 int gb_parse_ring_size(const char *s, uint64_t *out);
+/* "2", "0.5", "1.250" seconds into milliseconds, at most max_ms */
+int gb_parse_seconds_ms(const char *s, uint64_t max_ms, uint64_t *out);
 
 #endif

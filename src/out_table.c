@@ -33,20 +33,27 @@ struct line {
 	size_t len;
 };
 
+/* append, cutting at the end of the line buffer */
+static void lvprintf(struct line *l, const char *fmt, va_list ap)
+{
+	size_t room = sizeof(l->buf) - l->len;
+	int n;
+
+	if (room <= 1)
+		return;
+	n = vsnprintf(l->buf + l->len, room, fmt, ap);
+	if (n > 0)
+		l->len += (size_t)n < room ? (size_t)n : room - 1;
+}
+
 static void lprintf(struct line *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void lprintf(struct line *l, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
 
-	if (l->len >= sizeof(l->buf) - 1)
-		return;
 	va_start(ap, fmt);
-	n = vsnprintf(l->buf + l->len, sizeof(l->buf) - l->len, fmt, ap);
+	lvprintf(l, fmt, ap);
 	va_end(ap);
-	if (n > 0)
-		l->len += (size_t)n < sizeof(l->buf) - l->len ? (size_t)n
-							       : sizeof(l->buf) - l->len - 1;
 }
 
 /* a column of at least width characters, then one space */
@@ -55,14 +62,10 @@ static void lcol(struct line *l, size_t width, const char *fmt, ...)
 {
 	size_t start = l->len;
 	va_list ap;
-	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(l->buf + l->len, sizeof(l->buf) - l->len, fmt, ap);
+	lvprintf(l, fmt, ap);
 	va_end(ap);
-	if (n > 0)
-		l->len += (size_t)n < sizeof(l->buf) - l->len ? (size_t)n
-							       : sizeof(l->buf) - l->len - 1;
 	while (l->len - start < width && l->len < sizeof(l->buf) - 2)
 		l->buf[l->len++] = ' ';
 	if (l->len < sizeof(l->buf) - 2)
@@ -75,7 +78,7 @@ static void lstr(struct line *l, const char *s, size_t maxlen)
 {
 	char esc[GB_FILENAME_LEN * 6 + 1];
 
-	gb_json_escape(esc, sizeof(esc), s, maxlen);
+	gb_text_escape(esc, sizeof(esc), s, maxlen);
 	lprintf(l, "%s", esc);
 }
 
@@ -288,7 +291,7 @@ static int table_event(struct gb_sink *s, const struct gb_event_hdr *h, size_t s
 
 	time_text(t, h->ts_ns, tbuf, sizeof(tbuf));
 	pid_text(t, &h->task, pid, sizeof(pid));
-	gb_json_escape(comm, sizeof(comm), h->comm, GB_COMM_LEN);
+	gb_text_escape(comm, sizeof(comm), h->comm, GB_COMM_LEN);
 	lcol(&l, W_TIME, "%s", tbuf);
 	if (t->opts.color)
 		lprintf(&l, "%s", kind_color(h->kind));

@@ -159,15 +159,21 @@ static size_t utf8_seq_len(const unsigned char *s, size_t n)
 
 /* Escaped form of one input position into out (at most 6 bytes + NUL); returns the
  * input bytes consumed and sets *outlen. */
-static size_t escape_one(const unsigned char *s, size_t n, char out[8], size_t *outlen)
+static size_t escape_one(const unsigned char *s, size_t n, char out[8], size_t *outlen,
+			 int json)
 {
 	static const char hex[] = "0123456789abcdef";
 	unsigned char c = s[0];
 	size_t len;
 
 	switch (c) {
-	case '"': memcpy(out, "\\\"", 2); *outlen = 2; return 1;
-	case '\\': memcpy(out, "\\\\", 2); *outlen = 2; return 1;
+	case '"':
+	case '\\':
+		if (!json)
+			break; /* plain text keeps quotes and backslashes as they are */
+		out[0] = '\\', out[1] = c;
+		*outlen = 2;
+		return 1;
 	case '\n': memcpy(out, "\\n", 2); *outlen = 2; return 1;
 	case '\t': memcpy(out, "\\t", 2); *outlen = 2; return 1;
 	case '\r': memcpy(out, "\\r", 2); *outlen = 2; return 1;
@@ -213,7 +219,7 @@ void gb_json_str(struct gb_outbuf *b, const char *s, size_t maxlen)
 			char esc[8];
 			size_t elen;
 
-			i += escape_one(p + i, n - i, esc, &elen);
+			i += escape_one(p + i, n - i, esc, &elen, 1);
 			gb_out_mem(b, esc, elen);
 		}
 	}
@@ -230,7 +236,7 @@ void gb_json_key(struct gb_outbuf *b, const char *key, int *first)
 	gb_out_mem(b, "\":", 2);
 }
 
-size_t gb_json_escape(char *dst, size_t size, const char *s, size_t maxlen)
+static size_t escape_into(char *dst, size_t size, const char *s, size_t maxlen, int json)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t n = strnlen(s, maxlen), i = 0, len = 0;
@@ -239,7 +245,7 @@ size_t gb_json_escape(char *dst, size_t size, const char *s, size_t maxlen)
 		return 0;
 	while (i < n) {
 		char esc[8];
-		size_t elen, used = escape_one(p + i, n - i, esc, &elen);
+		size_t elen, used = escape_one(p + i, n - i, esc, &elen, json);
 
 		if (len + elen >= size)
 			break;
@@ -249,4 +255,14 @@ size_t gb_json_escape(char *dst, size_t size, const char *s, size_t maxlen)
 	}
 	dst[len] = 0;
 	return len;
+}
+
+size_t gb_json_escape(char *dst, size_t size, const char *s, size_t maxlen)
+{
+	return escape_into(dst, size, s, maxlen, 1);
+}
+
+size_t gb_text_escape(char *dst, size_t size, const char *s, size_t maxlen)
+{
+	return escape_into(dst, size, s, maxlen, 0);
 }

@@ -40,4 +40,8 @@ void gb_json_key(struct gb_outbuf *b, const char *key, int *first);
  * NUL-terminates when size > 0. */
 size_t gb_json_escape(char *dst, size_t size, const char *s, size_t maxlen);
 
+/* The same for plain text (the table): control characters and bytes that are not
+ * UTF-8 escaped, quotes and backslashes left alone. */
+size_t gb_text_escape(char *dst, size_t size, const char *s, size_t maxlen);
+
 #endif

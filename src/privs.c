@@ -4,22 +4,11 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-#include <linux/capability.h>
 #include <sys/syscall.h>
+#include "caps.h"
 #include "privs.h"
 #include "util.h"
 
-#ifndef CAP_PERFMON
-#define CAP_PERFMON 38
-#endif
-#ifndef CAP_BPF
-#define CAP_BPF 39
-#endif
-
-static int has_cap(const struct __user_cap_data_struct d[2], int cap)
-{
-	return !!(d[cap / 32].effective & (1u << (cap % 32)));
-}
 
 int gb_check_privileges(const char *cmd)
 {
@@ -42,7 +31,7 @@ int gb_check_privileges(const char *cmd)
 	}
 	for (size_t i = 0; i < GB_ARRAY_SIZE(need); i++) {
 		/* CAP_SYS_ADMIN stands in for CAP_BPF and CAP_PERFMON on every kernel */
-		if (has_cap(d, need[i].cap) || (need[i].cap != CAP_SYS_ADMIN && has_cap(d, CAP_SYS_ADMIN)))
+		if (gb_cap_effective(d, need[i].cap) || (need[i].cap != CAP_SYS_ADMIN && gb_cap_effective(d, CAP_SYS_ADMIN)))
 			continue;
 		snprintf(missing + strlen(missing), sizeof(missing) - strlen(missing), "%s%s",
 			 missing[0] ? ", " : "", need[i].name);

@@ -18,6 +18,7 @@
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include "decode.h"
 #include "netdev_guard.h"
 #include "observe.h"
 #include "privs.h"
@@ -77,18 +78,56 @@ void gb_run_info_fill(struct gb_run_info *info, uint32_t root_pidns, uint32_t ro
 	info->root_level = root_level;
 }
 
-static int exit_code_of(int status)
+/*
+ * A request to stop (SIGINT, SIGTERM, SIGHUP, SIGQUIT to glassbox) goes to COMMAND
+ * first; if the sandbox is still there stop_timeout later, or a second request comes,
+ * its init gets SIGKILL, which takes the whole PID namespace with it.
+ */
+struct stop_state {
+	uint64_t deadline_ns; /* 0: no stop requested */
+	uint64_t timeout_ns;
+	int killed;
+	int sig;
+};
+
+static int is_stop_signal(int sig)
 {
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return GB_EXIT_FAILURE;
+	return sig == SIGINT || sig == SIGTERM || sig == SIGHUP || sig == SIGQUIT;
+}
+
+static void stop_kill(struct gb_sandbox *sb, struct stop_state *st, const char *why)
+{
+	if (st->killed || sb->pid <= 0)
+		return;
+	st->killed = 1;
+	gb_err("%s: killing the sandbox", why);
+	syscall(SYS_pidfd_send_signal, sb->pidfd, SIGKILL, NULL, 0);
+}
+
+static void on_signal(struct gb_sandbox *sb, struct stop_state *st,
+		      const struct signalfd_siginfo *si)
+{
+	if (si->ssi_signo == SIGCHLD)
+		return;
+	if (is_stop_signal(si->ssi_signo)) {
+		if (st->deadline_ns) {
+			stop_kill(sb, st, "asked to stop twice");
+			return;
+		}
+		st->sig = si->ssi_signo;
+		st->deadline_ns = gb_now_ns(CLOCK_MONOTONIC) + st->timeout_ns;
+	}
+	/* Ctrl-C on a terminal reached the whole process group, COMMAND too; what was
+	 * sent to glassbox alone goes on to the sandbox's init, which hands it to COMMAND */
+	if (si->ssi_code != SI_KERNEL && sb->pid > 0)
+		kill(sb->pid, si->ssi_signo);
 }
 
 /* Stream events until the sandbox's init has exited; returns its wait status. */
-static int event_loop(struct gb_observer *ob, struct gb_sandbox *sb, int sigfd)
+static int event_loop(struct gb_observer *ob, struct gb_sandbox *sb, int sigfd,
+		      uint64_t stop_timeout_ns)
 {
+	struct stop_state st = { .timeout_ns = stop_timeout_ns };
 	struct epoll_event ev, evs[4];
 	int ep, status = -1;
 
@@ -117,18 +156,19 @@ static int event_loop(struct gb_observer *ob, struct gb_sandbox *sb, int sigfd)
 			if (evs[i].data.u32 == 1) {
 				struct signalfd_siginfo si;
 
-				while (read(sigfd, &si, sizeof(si)) == sizeof(si)) {
-					if (si.ssi_signo == SIGCHLD)
-						continue;
-					/* Ctrl-C on a terminal reached the whole process group,
-					 * COMMAND too; what was sent to glassbox alone goes on
-					 * to the sandbox's init, which hands it to COMMAND */
-					if (si.ssi_code != SI_KERNEL && sb->pid > 0)
-						kill(sb->pid, si.ssi_signo);
-				}
+				while (read(sigfd, &si, sizeof(si)) == sizeof(si))
+					on_signal(sb, &st, &si);
 			} else if (evs[i].data.u32 == 2) {
 				status = gb_sandbox_reap(sb);
 			}
+		}
+		if (st.deadline_ns && status < 0 && gb_now_ns(CLOCK_MONOTONIC) >= st.deadline_ns) {
+			char why[96], buf[16];
+			const char *name = gb_signal_name(st.sig, buf, sizeof(buf));
+
+			snprintf(why, sizeof(why), "the sandbox outlived %s by %.1f s",
+				 name ? name : "the stop signal", st.timeout_ns / 1e9);
+			stop_kill(sb, &st, why);
 		}
 		gb_observer_consume(ob);
 	}
@@ -139,14 +179,30 @@ static int event_loop(struct gb_observer *ob, struct gb_sandbox *sb, int sigfd)
 	return status;
 }
 
-static int open_signals(void)
+/*
+ * Signals glassbox was started with ignored (nohup's SIGHUP, SIGINT in a shell's
+ * background job) stay ignored, for glassbox and for COMMAND: they are recorded in
+ * *ignored and left out of the signalfd. SIGCHLD is the exception: glassbox must wait
+ * for its child, so it gets the default back.
+ */
+static int open_signals(sigset_t *ignored)
 {
+	struct sigaction old;
 	sigset_t set;
 	int fd;
 
 	sigemptyset(&set);
-	for (size_t i = 0; i < GB_ARRAY_SIZE(handled); i++)
+	sigemptyset(ignored);
+	signal(SIGCHLD, SIG_DFL);
+	for (size_t i = 0; i < GB_ARRAY_SIZE(handled); i++) {
+		if (!sigaction(handled[i], NULL, &old) && old.sa_handler == SIG_IGN) {
+			sigaddset(ignored, handled[i]);
+			continue;
+		}
 		sigaddset(&set, handled[i]);
+	}
+	if (!sigaction(SIGPIPE, NULL, &old) && old.sa_handler == SIG_IGN)
+		sigaddset(ignored, SIGPIPE);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN); /* a closed output is an error to report, not death */
 	fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
@@ -166,6 +222,7 @@ int gb_cmd_run(struct gb_opts *o)
 		.argv = o->argv,
 		.as_pid1 = o->as_pid1,
 		.new_netns = !o->share_net,
+		.harden = &o->harden,
 	};
 	struct gb_netdev_guard guard = { 0, -1 };
 	struct gb_observer *ob = NULL;
@@ -194,7 +251,7 @@ int gb_cmd_run(struct gb_opts *o)
 	if (err)
 		return err == -ENOTSUP ? GB_EXIT_NOFEATURE : GB_EXIT_FAILURE;
 
-	sigfd = open_signals();
+	sigfd = open_signals(&so.ignored);
 	if (sigfd < 0)
 		goto out;
 	if (gb_sandbox_create(&sb, &so))
@@ -221,8 +278,8 @@ int gb_cmd_run(struct gb_opts *o)
 	if (gb_sandbox_release(&sb))
 		goto kill;
 
-	status = event_loop(ob, &sb, sigfd);
-	code = status < 0 ? GB_EXIT_FAILURE : exit_code_of(status);
+	status = event_loop(ob, &sb, sigfd, o->stop_timeout_ms * 1000000ull);
+	code = status < 0 ? GB_EXIT_FAILURE : gb_exit_code_of(status);
 	/* the sandbox is gone; the guard's reference keeps its network namespace and the
 	 * lent devices until they are back */
 	if (gb_netdev_guard_stop(&guard) && code == 0)

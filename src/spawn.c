@@ -110,6 +110,12 @@ static void child_main(int fd, const struct gb_spawn_opts *o)
 		if (err)
 			child_fail(fd, "%s", msg[0] ? msg : strerror(-err));
 	}
+	if (o->harden) {
+		char msg[400] = "";
+
+		if (gb_harden_apply(o->harden, msg, sizeof(msg)))
+			child_fail(fd, "%s", msg);
+	}
 	if (write(fd, "R", 1) != 1)
 		_exit(GB_EXIT_FAILURE);
 	do

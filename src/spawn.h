@@ -14,14 +14,18 @@
 #ifndef GB_SPAWN_H
 #define GB_SPAWN_H
 
+#include <signal.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include "harden.h"
 
 struct gb_spawn_opts {
 	char *const *argv;  /* COMMAND and its arguments */
 	const char *path;   /* COMMAND resolved against PATH */
 	int as_pid1;        /* COMMAND is the namespace's PID 1; no init of ours */
 	int new_netns;      /* CLONE_NEWNET */
+	const struct gb_harden *harden; /* capabilities, no_new_privs, seccomp, user */
+	sigset_t ignored;   /* signals glassbox was started with ignored: COMMAND too */
 	/* run in the child, in the new namespaces, before the ready byte; returns 0 or -errno
 	 * and may fill msg with the reason */
 	int (*child_setup)(void *arg, char *msg, size_t msg_size);

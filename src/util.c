@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include "util.h"
@@ -165,4 +166,13 @@ int gb_pid_ns_level(int pid, uint32_t *level)
 		return -ENOENT;
 	*level = n - 1;
 	return 0;
+}
+
+int gb_exit_code_of(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return GB_EXIT_FAILURE;
 }

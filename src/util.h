@@ -32,6 +32,9 @@ int gb_parse_size(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 
 uint64_t gb_now_ns(int clock_id);
 
+/* A wait status as a shell reports it: the exit code, or 128+N when signal N ended it. */
+int gb_exit_code_of(int status);
+
 /* Read a whole small file (procfs) into buf, NUL-terminated; returns bytes or -errno. */
 ssize_t gb_read_file(const char *path, char *buf, size_t size);
 /* Inode of a namespace file (e.g. /proc/PID/ns/pid); returns 0 or -errno. */

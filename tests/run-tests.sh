@@ -12,17 +12,19 @@ filter="${1:-}"
 passed=0 failed=0 skipped=0
 failures=()
 
-for t in build/tests/test_*; do
+# build/tests: as built; build/san/tests: the same under ASan + UBSan
+for t in build/tests/test_* build/san/tests/test_*; do
 	[ -x "$t" ] || continue
 	[ -n "$filter" ] && [[ "$t" != *"$filter"* ]] && continue
-	if "$t" >"build/tests/$(basename "$t").log" 2>&1; then
-		passed=$((passed + 1)); echo "PASS unit/$(basename "$t")"
+	kind=unit; [[ "$t" == build/san/* ]] && kind=unit-asan-ubsan
+	log="$t.log"
+	if "$t" >"$log" 2>&1; then
+		passed=$((passed + 1)); echo "PASS $kind/$(basename "$t")"
 	else
-		failed=$((failed + 1)); failures+=("unit/$(basename "$t")")
-		echo "FAIL unit/$(basename "$t")"; sed 's/^/    /' "build/tests/$(basename "$t").log"
+		failed=$((failed + 1)); failures+=("$kind/$(basename "$t")")
+		echo "FAIL $kind/$(basename "$t")"; sed 's/^/    /' "$log"
 	fi
 done
-grep -h "PASSED\|FAILED" build/tests/*.log 2>/dev/null | sort | uniq -c | sed 's/^/    cmocka:/' || true
 
 if [ "$unit_only" = 0 ]; then
 	mkdir -p build/integration

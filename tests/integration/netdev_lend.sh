@@ -63,7 +63,7 @@ in_host ${P}z && fail "${P}z (the sandbox's name) is in the host"
 
 echo "== SIGKILL of glassbox"
 ip link add ${P}e type veth peer name ${P}f || fail "cannot create veth"
-"$GLASSBOX" run --netdev ${P}e -- sleep 60 marker-$$ >/dev/null 2>"$TMP/k.err" &
+"$GLASSBOX" run --netdev ${P}e -- sh -c 'sleep 60' marker-$$ >/dev/null 2>"$TMP/k.err" &
 GB=$!
 wait_for sh -c "! ip link show dev ${P}e >/dev/null 2>&1" && ok "${P}e left the host" ||
 	fail "${P}e never moved: $(cat "$TMP/k.err")"
@@ -95,7 +95,7 @@ in_host ${P}a && ok "${P}a back" || fail "${P}a not back after the second --netd
 if ip link add ${P}y type dummy 2>/dev/null; then
 	echo "== dummy device"
 	on_exit "ip link del ${P}y"
-	"$GLASSBOX" run --netdev ${P}y -- sleep 60 marker-$$ >/dev/null 2>&1 &
+	"$GLASSBOX" run --netdev ${P}y -- sh -c 'sleep 60' marker-$$ >/dev/null 2>&1 &
 	GB=$!
 	wait_for sh -c "! ip link show dev ${P}y >/dev/null 2>&1" || fail "${P}y never moved"
 	kill -KILL $GB

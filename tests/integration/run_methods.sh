@@ -1,0 +1,42 @@
+#!/bin/bash
+# Every attach method glassbox can fall back to works on this kernel when the better
+# ones are forced off: raw_tp, and plain tracepoints (with tracefs mounted for them).
+. "$(dirname "$0")/lib.sh"
+need_root
+FORKSIG="$HELPERS/forksig"
+
+check_method() {
+	local method=$1; shift
+	env "$@" "$GLASSBOX" run --json --output "$TMP/ev.$method" -- "$FORKSIG" 5 7 >"$TMP/out" 2>"$TMP/err"
+	expect_eq "[$method] workload status" $? 0
+	expect_eq "[$method] every event's method" "$(jq -r .method "$TMP/ev.$method" | sort -u | tr '\n' ' ')" "$method "
+	expect_eq "[$method] clone events of the workload" \
+		"$(jcount "$TMP/ev.$method" '.event=="clone" and .ns_pid==2')" 5
+	expect_eq "[$method] SIGUSR1 generated" \
+		"$(jcount "$TMP/ev.$method" '.event=="signal_generate" and .sig==10 and .ns_pid==2')" 7
+	expect_eq "[$method] SIGUSR1 delivered to the handler" \
+		"$(jcount "$TMP/ev.$method" '.event=="signal_deliver" and .sig==10 and .action=="handler"')" 7
+	expect_eq "[$method] exec of the workload" \
+		"$(jcount "$TMP/ev.$method" '.event=="exec" and (.filename|endswith("forksig"))')" 1
+	expect_eq "[$method] exits with status 0 (children and workload)" \
+		"$(jcount "$TMP/ev.$method" '.event=="exit" and .exit_code==0 and .ns_pid>=2')" 6
+}
+
+check_method tp_btf
+check_method raw_tp GLASSBOX_PROBE_DISABLE=tp_btf
+# the namespace views of a child are the same whichever method saw them
+expect_eq "child PIDs, tp_btf vs raw_tp" \
+	"$(jq -c 'select(.event=="clone") | [.child_ns_pid, .child_level]' "$TMP/ev.tp_btf" | sort | tr '\n' ' ')" \
+	"$(jq -c 'select(.event=="clone") | [.child_ns_pid, .child_level]' "$TMP/ev.raw_tp" | sort | tr '\n' ' ')"
+
+mounted=""
+if [ ! -d /sys/kernel/tracing/events ]; then
+	mount -t tracefs tracefs /sys/kernel/tracing && mounted=1 && on_exit umount /sys/kernel/tracing
+fi
+if [ -d /sys/kernel/tracing/events ]; then
+	"$GLASSBOX" probe | grep -q '^  tracepoint  yes' && ok "probe sees tracefs" || fail "probe: $("$GLASSBOX" probe | grep tracepoint)"
+	check_method tracepoint GLASSBOX_PROBE_DISABLE=tp_btf,raw_tp
+else
+	fail "cannot mount tracefs to test plain tracepoints"
+fi
+finish
