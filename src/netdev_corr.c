@@ -42,6 +42,7 @@ struct link {
 struct watch {
 	uint32_t netns;
 	uint32_t root_level;
+	int traced; /* a sandbox's: moves into or out of it are events by themselves */
 };
 
 struct vec {
@@ -128,7 +129,7 @@ int gb_nd_corr_watched(const struct gb_nd_corr *c, uint32_t netns)
 	return watch_find(c, netns) != NULL;
 }
 
-int gb_nd_corr_watch(struct gb_nd_corr *c, uint32_t netns, uint32_t root_level)
+int gb_nd_corr_watch(struct gb_nd_corr *c, uint32_t netns, uint32_t root_level, int traced)
 {
 	struct watch *w = watch_find(c, netns);
 
@@ -136,7 +137,15 @@ int gb_nd_corr_watch(struct gb_nd_corr *c, uint32_t netns, uint32_t root_level)
 		return -ENOMEM;
 	w->netns = netns;
 	w->root_level = root_level;
+	w->traced = traced;
 	return 0;
+}
+
+static int traced(const struct gb_nd_corr *c, uint32_t netns)
+{
+	const struct watch *w = watch_find(c, netns);
+
+	return w && w->traced;
 }
 
 static struct link *link_find(struct vec *v, uint32_t netns, int32_t ifindex)
@@ -223,8 +232,8 @@ static void hdr_from_note(const struct gb_nd_corr *c, struct gb_ev_netdev_move *
 {
 	const struct watch *w = watch_find(c, netns_a);
 
-	if (!w)
-		w = watch_find(c, netns_b);
+	if (!w || !w->traced)
+		w = watch_find(c, netns_b) ?: w;
 	memset(&e->hdr, 0, sizeof(e->hdr));
 	e->hdr.ts_ns = ts;
 	e->hdr.kind = GB_EV_NETDEV_MOVE;
@@ -392,6 +401,13 @@ static void expire(struct gb_nd_corr *c, struct pend *p)
 		return;
 	}
 	if (p->have_del) {
+		/* the host is listened to for confirmations only: a move between it and a
+		 * namespace nobody traces, with no traced mover, is none of our business */
+		if (!traced(c, p->ev.old_netns) && !traced(c, p->ev.new_netns)) {
+			pend_unlink(c, p);
+			free(p);
+			return;
+		}
 		p->ev.info |= GB_NETDEV_NO_REQUEST;
 		finish(c, p);
 		return;

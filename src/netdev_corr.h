@@ -10,9 +10,9 @@
  *    namespaces glassbox listens to (the host's and each sandbox's).
  *
  * A request is emitted once every watched end of it has confirmed it, or when its
- * deadline passes (then flagged GB_NETDEV_UNCONFIRMED). A move seen in notifications
- * with no request by its deadline is emitted as GB_NETDEV_NO_REQUEST (asker unknown:
- * sendmmsg, io_uring, a batched message). A device that appears in the host with the
+ * deadline passes (then flagged GB_NETDEV_UNCONFIRMED). A move into or out of a traced
+ * (sandbox) namespace seen in notifications with no request by its deadline is emitted
+ * as GB_NETDEV_NO_REQUEST (asker unknown: sendmmsg, io_uring, a batched message). A device that appears in the host with the
  * hardware address of a device that had left the host earlier, with no request, is a
  * device the kernel handed back when the namespace it was in died (GB_NETDEV_KERNEL).
  *
@@ -53,8 +53,10 @@ struct gb_nd_corr;
 struct gb_nd_corr *gb_nd_corr_new(uint32_t host_netns, gb_nd_emit_fn emit, void *ctx);
 void gb_nd_corr_free(struct gb_nd_corr *c);
 
-/* Notifications of this namespace are received; root_level: its trace root's. */
-int gb_nd_corr_watch(struct gb_nd_corr *c, uint32_t netns, uint32_t root_level);
+/* Notifications of this namespace are received; root_level: its trace root's. traced:
+ * a sandbox's namespace, where any move in or out is an event; 0 for the host's, whose
+ * notifications only confirm requests and show devices handed back. */
+int gb_nd_corr_watch(struct gb_nd_corr *c, uint32_t netns, uint32_t root_level, int traced);
 int gb_nd_corr_watched(const struct gb_nd_corr *c, uint32_t netns);
 
 /* A device present in a watched namespace at start (from a link dump). */

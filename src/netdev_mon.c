@@ -247,7 +247,7 @@ int gb_netdev_mon_watch_pid(struct gb_netdev_mon *m, pid_t pid, uint32_t root_le
 		return -errno;
 	err = ns_inode(fd, &ino);
 	if (!err && ino == m->host_netns)
-		err = gb_nd_corr_watch(m->corr, ino, root_level); /* --share-net */
+		err = -EINVAL; /* the host is always listened to, and never a traced namespace */
 	else if (!err) {
 		/* the fd is closed right after: only the id remains, no reference */
 		err = gb_nl_ensure_nsid(m->query, fd, &nsid);
@@ -260,7 +260,7 @@ int gb_netdev_mon_watch_pid(struct gb_netdev_mon *m, pid_t pid, uint32_t root_le
 			}
 		}
 		if (!err)
-			err = gb_nd_corr_watch(m->corr, ino, root_level);
+			err = gb_nd_corr_watch(m->corr, ino, root_level, 1);
 	}
 	close(fd);
 	return err;
@@ -288,7 +288,7 @@ struct gb_netdev_mon *gb_netdev_mon_new(struct glassbox_bpf *skel, uint32_t root
 		goto fail;
 	}
 	m->corr = gb_nd_corr_new(m->host_netns, on_emit, m);
-	if (!m->corr || gb_nd_corr_watch(m->corr, m->host_netns, root_level))
+	if (!m->corr || gb_nd_corr_watch(m->corr, m->host_netns, root_level, 0))
 		goto fail;
 	m->query = gb_nl_open();
 	m->listen = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC | SOCK_NONBLOCK);

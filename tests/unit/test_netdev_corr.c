@@ -34,8 +34,8 @@ static struct gb_nd_corr *corr(struct out *o)
 	memset(o, 0, sizeof(*o));
 	c = gb_nd_corr_new(HOST, collect, o);
 	assert_non_null(c);
-	assert_int_equal(gb_nd_corr_watch(c, HOST, 1), 0);
-	assert_int_equal(gb_nd_corr_watch(c, SB, 1), 0);
+	assert_int_equal(gb_nd_corr_watch(c, HOST, 1, 0), 0);
+	assert_int_equal(gb_nd_corr_watch(c, SB, 1, 1), 0);
 	return c;
 }
 
@@ -289,6 +289,20 @@ static void gb_nd_corr__new_device_in_host__not_a_move(void **state)
 	gb_nd_corr_free(c);
 }
 
+static void gb_nd_corr__host_to_untraced_notes_only__dropped(void **state)
+{
+	struct out o;
+	struct gb_nd_corr *c = corr(&o);
+	/* someone else's veth leaving the host for a namespace glassbox does not trace */
+	struct gb_nd_note d = del(100 * MS, HOST, "v1", 5, 0, 5);
+
+	assert_int_equal(gb_nd_corr_known(c, HOST, 5, "v1", mac, sizeof(mac)), 0);
+	gb_nd_corr_note(c, &d);
+	gb_nd_corr_flush(c);
+	assert_int_equal(o.n, 0);
+	gb_nd_corr_free(c);
+}
+
 static void gb_nd_corr__notes_of_unwatched_namespace__ignored(void **state)
 {
 	struct out o;
@@ -314,6 +328,7 @@ int main(void)
 		cmocka_unit_test(gb_nd_corr__state_change_of_known_device__ignored),
 		cmocka_unit_test(gb_nd_corr__device_handed_back_by_dying_namespace__kernel_event),
 		cmocka_unit_test(gb_nd_corr__new_device_in_host__not_a_move),
+		cmocka_unit_test(gb_nd_corr__host_to_untraced_notes_only__dropped),
 		cmocka_unit_test(gb_nd_corr__notes_of_unwatched_namespace__ignored),
 	};
 
