@@ -16,6 +16,8 @@ P=gbn$$ # device names: $P + one letter, at most 15 characters
 HOSTREF=gbnh$$ # /run/netns name for the host's namespace, for the sandbox's side
 on_exit "ip link del ${P}a"
 on_exit "ip link del ${P}c"
+on_exit "ip link del ${P}f"
+on_exit "ip netns del ${P}n"
 
 ino() { readlink "$1" | tr -dc 0-9; }
 # ifindex of a device as `ip -d -o link` shows it, optionally inside netns of pid $2
@@ -66,12 +68,27 @@ nsenter -t $INIT -n ip link set ${P}b up || fail "bringing it up inside"
 nsenter -t $INIT -n sh -c "echo \$\$ > $TMP/m2.pid; exec ip link set ${P}b netns 1" ||
 	fail "move 2 failed"
 B_IDX3=$(ifindex_of ${P}b)
+# not of interest: an untraced process moves a device between the host and a namespace
+# glassbox does not trace
+ip link add ${P}f type veth peer name ${P}g || fail "cannot create veth ${P}f/${P}g"
+ip netns add ${P}n && ip link set ${P}f netns ${P}n || fail "moving ${P}f to ${P}n"
+# seen only in notifications: the move is the second message of one sendmsg
+G_IDX1=$(ifindex_of ${P}g)
+if [ -x "$HELPERS/nl_batch_move" ]; then
+	"$HELPERS/nl_batch_move" ${P}g $INIT || fail "nl_batch_move failed"
+else
+	fail "$HELPERS/nl_batch_move not built (make helpers)"
+fi
+G_IDX2=$(ifindex_of ${P}g $INIT)
 touch "$TMP/go1"
 wait $GB || fail "glassbox run exited $?: $(cat "$TMP/host.err")"
 
 J="$TMP/host.json"
-expect_eq "netdev_move events for ${P}b" "$(jcount "$J" '.event == "netdev_move"')" 2
-jq -c 'select(.event == "netdev_move")' "$J" >"$TMP/host.moves"
+expect_eq "netdev_move events for ${P}b" "$(jcount "$J" '.event == "netdev_move" and .old_name == "'${P}b'"')" 2
+expect_eq "no event for ${P}f (host <-> untraced namespace, untraced mover)" \
+	"$(jcount "$J" '.event == "netdev_move" and .old_name == "'${P}f'"')" 0
+expect_eq "netdev_move events in all" "$(jcount "$J" '.event == "netdev_move"')" 3
+jq -c 'select(.event == "netdev_move" and .old_name == "'${P}b'")' "$J" >"$TMP/host.moves"
 M1=$(sed -n 1p "$TMP/host.moves")
 M2=$(sed -n 2p "$TMP/host.moves")
 check_move() { # WHAT JSON PID OLDNAME NEWNAME OLDIDX NEWIDX OLDNS NEWNS
@@ -97,7 +114,18 @@ expect_eq "host move in: a host process is not visible in the sandbox" \
 	"$(jq -r .ns_pid <<<"$M1")" 0
 check_move "host move out" "$M2" "$(cat "$TMP/m2.pid")" ${P}b ${P}b "$B_IDX2" "$B_IDX3" \
 	"$SB_NS" "$HOST_NS"
+G=$(jq -c 'select(.event == "netdev_move" and .old_name == "'${P}g'")' "$J")
+if [ "$METHOD" = netlink ]; then
+	expect_eq "batched move: no request seen" "$(jq -r .no_request <<<"$G")" true
+	expect_eq "batched move: asker unknown" "$(jq -r '[.pid, .comm] | join(",")' <<<"$G")" "0,"
+else
+	expect_eq "batched move: mover comm" "$(jq -r .comm <<<"$G")" nl_batch_move
+fi
+expect_eq "batched move" \
+	"$(jq -r '[.old_name, .new_name, .old_ifindex, .new_ifindex, .old_netns, .new_netns, .ret] | map(tostring) | join(" ")' <<<"$G")" \
+	"${P}g ${P}g $G_IDX1 $G_IDX2 $HOST_NS $SB_NS 0"
 ip link del ${P}a 2>/dev/null
+ip netns del ${P}n 2>/dev/null
 
 echo "== moves made inside the traced sandbox"
 # a name for the host's namespace the sandbox can use (its mount namespace copies /run)
