@@ -211,7 +211,9 @@ int gb_netdev_mon_finish(struct gb_netdev_mon *m)
 	for (;;) {
 		uint64_t now = now_ns();
 
-		if (gb_netdev_mon_process(m) < 0 || now >= end)
+		/* nothing half-seen left: everything the kernel sent is in (it sends during
+		 * the mover's syscall, long before glassbox gets here) */
+		if (gb_netdev_mon_process(m) < 0 || !gb_nd_corr_tick(m->corr, now) || now >= end)
 			break;
 		epoll_wait(m->ep, &ev, 1, (int)((end - now) / 1000000) + 1);
 	}
