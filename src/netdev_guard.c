@@ -137,8 +137,8 @@ static void __attribute__((noreturn)) guard_main(char *const *names, size_t n)
 			_exit(1); /* the namespace dies with our reference and takes it along */
 		}
 	}
-	if (write(FD_STATUS, "OK", 2) != 2)
-		_exit(1);
+	if (write(FD_STATUS, "OK", 2) != 2) /* glassbox died while we were moving them */
+		_exit(give_all_back(sb, lent, n) ? 1 : 0);
 	close(FD_STATUS);
 
 	for (;;) { /* EOF: glassbox is done or gone */
