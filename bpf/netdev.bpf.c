@@ -19,7 +19,8 @@
  * 2. kprobe/kretprobe on the same functions, for kernels without BPF trampolines; the
  *    return probe has no arguments, so the entry stash also keeps the device pointer.
  * 3. GB_METHOD_NETLINK, for kernels with neither (this machine: no CONFIG_KPROBES, and
- *    fentry loads fail with EPERM). tp_btf (or raw_tp) sys_enter/sys_exit see
+ *    fentry loads fail with EPERM). tp_btf (or raw_tp, or with tracefs the plain
+ *    raw_syscalls tracepoints) sys_enter/sys_exit see
  *    sendmsg/sendto on NETLINK_ROUTE sockets carrying RTM_NEWLINK/RTM_SETLINK with
  *    IFLA_NET_NS_PID or IFLA_NET_NS_FD. At entry the device is looked up in the socket's
  *    namespace (dev_base_head walk, by ifindex or by name) and its state recorded; at
@@ -344,7 +345,8 @@ struct gb_nl_req {
 };
 
 /* Read and parse the first netlink message of a sendmsg/sendto; 0 if it is a move request. */
-static __always_inline int gb_nl_parse(long nr, struct pt_regs *regs, struct gb_nl_req *r)
+static __always_inline int gb_nl_parse(long nr, unsigned long a1, unsigned long a2,
+				       struct gb_nl_req *r)
 {
 	struct gb_nl_scratch *sc;
 	struct user_msghdr mh;
@@ -355,10 +357,10 @@ static __always_inline int gb_nl_parse(long nr, struct pt_regs *regs, struct gb_
 	__u16 type;
 
 	if (nr == GB_NR_SENDTO) {
-		ubuf = (const void *)PT_REGS_PARM2_CORE_SYSCALL(regs);
-		len = PT_REGS_PARM3_CORE_SYSCALL(regs);
+		ubuf = (const void *)a1;
+		len = a2;
 	} else {
-		if (bpf_probe_read_user(&mh, sizeof(mh), (void *)PT_REGS_PARM2_CORE_SYSCALL(regs)))
+		if (bpf_probe_read_user(&mh, sizeof(mh), (void *)a1))
 			return -1;
 		if (!mh.msg_iovlen || bpf_probe_read_user(&iov, sizeof(iov), mh.msg_iov))
 			return -1;
@@ -420,7 +422,9 @@ static __always_inline int gb_nl_parse(long nr, struct pt_regs *regs, struct gb_
 	return r->has_pid || r->has_fd ? 0 : -1;
 }
 
-static __always_inline int gb_nl_enter(struct pt_regs *regs, long nr)
+/* sys_enter of sendto(fd, buf, len, ...) or sendmsg(fd, msg, flags): a0..a2 */
+static __always_inline int gb_nl_enter(long nr, unsigned long a0, unsigned long a1,
+				       unsigned long a2)
 {
 	struct task_struct *task;
 	struct gb_netdev_start s = {};
@@ -430,13 +434,11 @@ static __always_inline int gb_nl_enter(struct pt_regs *regs, long nr)
 	struct sock *sk;
 	__u64 id;
 
-	if (nr != GB_NR_SENDMSG && nr != GB_NR_SENDTO)
-		return 0;
 	if (!gb_kind_enabled(GB_EV_NETDEV_MOVE))
 		return 0;
 	task = (struct task_struct *)bpf_get_current_task();
-	sk = gb_rtnl_sock(task, PT_REGS_PARM1_CORE_SYSCALL(regs));
-	if (!sk || gb_nl_parse(nr, regs, &r))
+	sk = gb_rtnl_sock(task, (int)a0);
+	if (!sk || gb_nl_parse(nr, a1, a2, &r))
 		return 0;
 	/* With an ifindex the device is that one and IFLA_IFNAME is its new name. */
 	dev = gb_dev_find(BPF_CORE_READ(sk, __sk_common.skc_net.net), r.ifindex,
@@ -477,7 +479,8 @@ static __always_inline int gb_nl_ack(struct sock *sk, __u32 seq, int *err)
 	return -1;
 }
 
-static __always_inline int gb_nl_exit(struct pt_regs *regs, long sysret, __u32 method)
+/* sys_exit; nr < 0 when the caller cannot tell which syscall it was */
+static __always_inline int gb_nl_exit(long nr, long sysret, __u32 method)
 {
 	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
 	__u64 id = bpf_get_current_pid_tgid();
@@ -488,13 +491,9 @@ static __always_inline int gb_nl_exit(struct pt_regs *regs, long sysret, __u32 m
 	__u32 now_netns;
 	int ret = 0;
 
-#if defined(__TARGET_ARCH_x86)
 	/* every syscall exits here: skip the map lookup for all but the two we watch */
-	long nr = BPF_CORE_READ(regs, orig_ax);
-
-	if (nr != GB_NR_SENDMSG && nr != GB_NR_SENDTO)
+	if (nr >= 0 && nr != GB_NR_SENDMSG && nr != GB_NR_SENDTO)
 		return 0;
-#endif
 	s = bpf_map_lookup_elem(&gb_netdev_inflight, &id);
 	if (!s)
 		return 0;
@@ -524,26 +523,69 @@ out:
 	return 0;
 }
 
+/* arm64's struct pt_regs, as far as the syscall number goes (CO-RE flavor) */
+struct pt_regs___gb_arm64 {
+	int syscallno;
+} __attribute__((preserve_access_index));
+
+/* The syscall number at sys_exit, where the tracepoint does not pass it. */
+static __always_inline long gb_exit_nr(struct pt_regs *regs)
+{
+#if defined(__TARGET_ARCH_x86)
+	return BPF_CORE_READ(regs, orig_ax);
+#elif defined(__TARGET_ARCH_arm64)
+	return BPF_CORE_READ((struct pt_regs___gb_arm64 *)regs, syscallno);
+#else
+	return -1;
+#endif
+}
+
+#define GB_REGS_ARGS(regs)                                                                  \
+	PT_REGS_PARM1_CORE_SYSCALL(regs), PT_REGS_PARM2_CORE_SYSCALL(regs),                \
+		PT_REGS_PARM3_CORE_SYSCALL(regs)
+
 SEC("?tp_btf/sys_enter")
 int BPF_PROG(gb_btf_netdev_sys_enter, struct pt_regs *regs, long id)
 {
-	return gb_nl_enter(regs, id);
+	if (id != GB_NR_SENDMSG && id != GB_NR_SENDTO)
+		return 0;
+	return gb_nl_enter(id, GB_REGS_ARGS(regs));
 }
 
 SEC("?tp_btf/sys_exit")
 int BPF_PROG(gb_btf_netdev_sys_exit, struct pt_regs *regs, long ret)
 {
-	return gb_nl_exit(regs, ret, GB_METHOD_NETLINK);
+	return gb_nl_exit(gb_exit_nr(regs), ret, GB_METHOD_NETLINK);
 }
 
 SEC("?raw_tp/sys_enter")
 int BPF_PROG(gb_raw_netdev_sys_enter, struct pt_regs *regs, long id)
 {
-	return gb_nl_enter(regs, id);
+	if (id != GB_NR_SENDMSG && id != GB_NR_SENDTO)
+		return 0;
+	return gb_nl_enter(id, GB_REGS_ARGS(regs));
 }
 
 SEC("?raw_tp/sys_exit")
 int BPF_PROG(gb_raw_netdev_sys_exit, struct pt_regs *regs, long ret)
 {
-	return gb_nl_exit(regs, ret, GB_METHOD_NETLINK);
+	return gb_nl_exit(gb_exit_nr(regs), ret, GB_METHOD_NETLINK);
+}
+
+/* Plain tracepoints (tracefs), for kernels without raw_tp: the arguments are copied. */
+SEC("?tracepoint/raw_syscalls/sys_enter")
+int gb_tp_netdev_sys_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	long id = BPF_CORE_READ(ctx, id);
+
+	if (id != GB_NR_SENDMSG && id != GB_NR_SENDTO)
+		return 0;
+	return gb_nl_enter(id, BPF_CORE_READ(ctx, args[0]), BPF_CORE_READ(ctx, args[1]),
+			   BPF_CORE_READ(ctx, args[2]));
+}
+
+SEC("?tracepoint/raw_syscalls/sys_exit")
+int gb_tp_netdev_sys_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	return gb_nl_exit(BPF_CORE_READ(ctx, id), BPF_CORE_READ(ctx, ret), GB_METHOD_NETLINK);
 }

@@ -5,7 +5,7 @@
  * The probes try rather than guess: an fentry program is loaded and attached on the
  * move function itself (this kernel answers EPERM), kprobes need the kprobe PMU or
  * tracefs kprobe_events (absent without CONFIG_KPROBES), and the netlink path needs a
- * sys_enter/sys_exit tracepoint program plus bpf_loop.
+ * sys_enter/sys_exit program: tp_btf, raw_tp, or the tracefs raw_syscalls tracepoints.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -15,6 +15,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "netdev_probe.h"
+#include "probe.h"
 #include "glassbox.skel.h"
 
 const char *const gb_netdev_fn_names[GB_NETDEV_FN_MAX] = {
@@ -65,19 +66,20 @@ int gb_netdev_choose(const struct gb_netdev_caps *c, struct gb_netdev_plan *p)
 		return 0;
 	}
 
-	if (!c->has_bpf_loop) {
-		snprintf(p->why_not[GB_METHOD_NETLINK], GB_NETDEV_WHY_LEN,
-			 "the bpf_loop helper is missing (needs Linux 5.17)");
+	if (!c->netlink.ok) {
+		snprintf(p->why_not[GB_METHOD_NETLINK], GB_NETDEV_WHY_LEN, "%s", c->netlink.why);
 		return -ENOTSUP;
 	}
 	if (c->tp_btf.ok)
 		p->syscall_tp = GB_METHOD_TP_BTF;
 	else if (c->raw_tp.ok)
 		p->syscall_tp = GB_METHOD_RAW_TP;
+	else if (c->tracepoint.ok)
+		p->syscall_tp = GB_METHOD_TRACEPOINT;
 	else {
 		snprintf(p->why_not[GB_METHOD_NETLINK], GB_NETDEV_WHY_LEN,
-			 "no sys_enter/sys_exit program loads: tp_btf: %.50s; raw_tp: %.50s",
-			 c->tp_btf.why, c->raw_tp.why);
+			 "no sys_enter/sys_exit program: tp_btf: %.60s; raw_tp: %.60s; "
+			 "tracepoint: %.60s", c->tp_btf.why, c->raw_tp.why, c->tracepoint.why);
 		return -ENOTSUP;
 	}
 	p->method = GB_METHOD_NETLINK;
@@ -173,12 +175,32 @@ static void probe_kprobe(struct gb_netdev_mech *m)
 	m->ok = 1;
 }
 
+/* tracefs, wherever it is mounted, with the raw_syscalls events */
+static int raw_syscalls_tracefs(void)
+{
+	return access("/sys/kernel/tracing/events/raw_syscalls/sys_enter/id", R_OK) == 0 ||
+	       access("/sys/kernel/debug/tracing/events/raw_syscalls/sys_enter/id", R_OK) == 0;
+}
+
+static void disable(struct gb_netdev_mech *m, uint32_t mask, uint32_t method)
+{
+	if (!(mask & (1u << method)))
+		return;
+	m->ok = 0;
+	snprintf(m->why, sizeof(m->why), "disabled by GLASSBOX_PROBE_DISABLE");
+}
+
 int gb_netdev_caps_probe(struct gb_netdev_caps *c)
 {
+	uint32_t off = 0;
 	struct btf *btf;
 	int fn, id, err;
 
 	memset(c, 0, sizeof(*c));
+	if (gb_probe_disable_parse(getenv("GLASSBOX_PROBE_DISABLE"), &off))
+		return -EINVAL;
+	if (off & GB_PROBE_DISABLE_BTF)
+		return -ENOTSUP;
 	btf = btf__load_vmlinux_btf();
 	if (!btf)
 		return -errno;
@@ -215,8 +237,22 @@ int gb_netdev_caps_probe(struct gb_netdev_caps *c)
 		why_errno(&c->raw_tp, "loading a raw_tp/sys_enter program", -err);
 	else
 		c->raw_tp.ok = 1;
-	c->has_bpf_loop = libbpf_probe_bpf_helper(BPF_PROG_TYPE_RAW_TRACEPOINT, BPF_FUNC_loop,
-						  NULL) == 1;
+	if (!raw_syscalls_tracefs())
+		snprintf(c->tracepoint.why, sizeof(c->tracepoint.why),
+			 "tracefs with raw_syscalls events is not mounted");
+	else if (libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_TRACEPOINT, NULL) != 1)
+		snprintf(c->tracepoint.why, sizeof(c->tracepoint.why),
+			 "tracepoint programs do not load here");
+	else
+		c->tracepoint.ok = 1;
+	c->netlink.ok = 1;
+
+	disable(&c->fentry, off, GB_METHOD_FENTRY);
+	disable(&c->kprobe, off, GB_METHOD_KPROBE);
+	disable(&c->tp_btf, off, GB_METHOD_TP_BTF);
+	disable(&c->raw_tp, off, GB_METHOD_RAW_TP);
+	disable(&c->tracepoint, off, GB_METHOD_TRACEPOINT);
+	disable(&c->netlink, off, GB_METHOD_NETLINK);
 	btf__free(btf);
 	return 0;
 }
@@ -265,6 +301,9 @@ int gb_netdev_configure(struct glassbox_bpf *skel, const struct gb_netdev_plan *
 		if (p->syscall_tp == GB_METHOD_RAW_TP)
 			return autoload(skel->progs.gb_raw_netdev_sys_enter) ?:
 				       autoload(skel->progs.gb_raw_netdev_sys_exit);
+		if (p->syscall_tp == GB_METHOD_TRACEPOINT)
+			return autoload(skel->progs.gb_tp_netdev_sys_enter) ?:
+				       autoload(skel->progs.gb_tp_netdev_sys_exit);
 		return -EINVAL;
 	case GB_METHOD_NONE:
 		return 0;

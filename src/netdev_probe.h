@@ -16,7 +16,7 @@
 #include <stdint.h>
 #include "glassbox/events.h"
 
-#define GB_NETDEV_WHY_LEN 160
+#define GB_NETDEV_WHY_LEN 256
 
 /* The device-move function under each of its names, innermost first: when a kernel has
  * more than one, the later ones are wrappers of the first it has. */
@@ -41,13 +41,14 @@ struct gb_netdev_caps {
 	struct gb_netdev_mech kprobe;
 	struct gb_netdev_mech tp_btf;  /* tp_btf programs (sys_enter/sys_exit) */
 	struct gb_netdev_mech raw_tp;  /* raw_tp programs, when tp_btf is not there */
-	int has_bpf_loop;              /* the netlink path walks devices with bpf_loop (v5.17) */
+	struct gb_netdev_mech tracepoint; /* tracefs raw_syscalls/sys_enter, sys_exit */
+	struct gb_netdev_mech netlink; /* the rtnetlink side (only ever off for tests) */
 };
 
 struct gb_netdev_plan {
 	uint32_t method;             /* GB_METHOD_FENTRY, _KPROBE, _NETLINK, or _NONE */
 	int fn;                      /* enum gb_netdev_fn, for fentry and kprobe */
-	uint32_t syscall_tp;         /* GB_METHOD_TP_BTF or _RAW_TP, for netlink */
+	uint32_t syscall_tp;         /* GB_METHOD_TP_BTF, _RAW_TP or _TRACEPOINT, for netlink */
 	/* for each method better than the chosen one (and the chosen one when NONE): why not */
 	char why_not[GB_METHOD_MAX][GB_NETDEV_WHY_LEN];
 };
@@ -57,8 +58,9 @@ extern const char *const gb_netdev_fn_names[GB_NETDEV_FN_MAX];
 /* Pick the method; returns 0, or -ENOTSUP when nothing can observe device moves. */
 int gb_netdev_choose(const struct gb_netdev_caps *c, struct gb_netdev_plan *p);
 
-/* Fill caps from the running kernel (BTF, kallsyms, trial loads). Returns 0 or -errno
- * when the kernel's BTF cannot be read at all. */
+/* Fill caps from the running kernel (BTF, kallsyms, trial loads). Methods listed in
+ * GLASSBOX_PROBE_DISABLE (as for every other event) count as unavailable. Returns 0 or
+ * -errno when the kernel's BTF cannot be read at all. */
 int gb_netdev_caps_probe(struct gb_netdev_caps *c);
 
 struct glassbox_bpf;

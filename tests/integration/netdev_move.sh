@@ -133,45 +133,67 @@ mkdir -p /run/netns && touch /run/netns/$HOSTREF &&
 	mount --bind /proc/self/ns/net /run/netns/$HOSTREF || fail "cannot name the host namespace"
 on_exit "rm -f /run/netns/$HOSTREF"
 on_exit "umount /run/netns/$HOSTREF"
-cat >"$TMP/inside.sh" <<EOF
+# inside VARIANT LETTER [ENV...]: the sequence by processes inside the sandbox, with the
+# netlink method's syscall programs attached as VARIANT (tp_btf, raw_tp, tracepoint)
+inside() {
+	local v=$1 Q=${P}$2 T=$TMP/$1
+	shift 2
+	mkdir -p "$T"
+	cat >"$T/inside.sh" <<EOF
 # in the sandbox: pids are the sandbox's, \$\$ of an exec'd sh is the mover's pid
-readlink /proc/self/ns/net | tr -dc 0-9 > $TMP/in.ns
-ip -n $HOSTREF link add ${P}c type veth peer name ${P}d
-ip -n $HOSTREF -d -o link show dev ${P}d | cut -d: -f1 > $TMP/in.idx1
+readlink /proc/self/ns/net | tr -dc 0-9 > $T/ns
+ip -n $HOSTREF link add ${Q}c type veth peer name ${Q}d
+ip -n $HOSTREF -d -o link show dev ${Q}d | cut -d: -f1 > $T/idx1
 # move 1: from the host's namespace into this one (netns 1: our PID 1's)
-sh -c 'echo \$\$ > $TMP/in.m1; exec ip -n $HOSTREF link set ${P}d netns 1'
-ip -d -o link show dev ${P}d | cut -d: -f1 > $TMP/in.idx2
-ip addr add 10.253.$(($$ % 250)).1/30 dev ${P}d && ip link set ${P}d up
+sh -c 'echo \$\$ > $T/m1; exec ip -n $HOSTREF link set ${Q}d netns 1'
+ip -d -o link show dev ${Q}d | cut -d: -f1 > $T/idx2
+ip addr add 10.253.$(($$ % 250)).1/30 dev ${Q}d && ip link set ${Q}d up
 # refused: no such process
-sh -c 'echo \$\$ > $TMP/in.m3; exec ip link set ${P}d netns 424242' 2>/dev/null
+sh -c 'echo \$\$ > $T/m3; exec ip link set ${Q}d netns 424242' 2>/dev/null
 # move 2: back out, renamed on the way
-sh -c 'echo \$\$ > $TMP/in.m2; exec ip link set ${P}d netns $HOSTREF name ${P}e'
-ip -n $HOSTREF -d -o link show dev ${P}e | cut -d: -f1 > $TMP/in.idx3
+sh -c 'echo \$\$ > $T/m2; exec ip link set ${Q}d netns $HOSTREF name ${Q}e'
+ip -n $HOSTREF -d -o link show dev ${Q}e | cut -d: -f1 > $T/idx3
 EOF
-"$GLASSBOX" run --json -o "$TMP/in.json" --events netdev_move -- sh "$TMP/inside.sh" \
-	2>"$TMP/in.err" || fail "glassbox run exited $?: $(cat "$TMP/in.err")"
-on_exit "ip link del ${P}e"
-J="$TMP/in.json"
-SB_NS=$(cat "$TMP/in.ns")
-expect_eq "netdev_move events inside" "$(jcount "$J" '.event == "netdev_move"')" 3
-M1=$(jq -c 'select(.event == "netdev_move" and .new_netns != .old_netns and .new_name == "'${P}d'")' "$J")
-M2=$(jq -c 'select(.event == "netdev_move" and .new_name == "'${P}e'")' "$J")
-M3=$(jq -c 'select(.event == "netdev_move" and .ret != 0)' "$J")
+	on_exit "ip link del ${Q}e"
+	on_exit "ip link del ${Q}c"
+	env "$@" "$GLASSBOX" run -v --json -o "$T/ev.json" --events netdev_move -- sh "$T/inside.sh" \
+		2>"$T/err" || fail "[$v] glassbox run exited $?: $(grep -v libbpf "$T/err" | tail -3)"
+	grep -q "netdev_move: netlink" "$T/err" || [ "$METHOD" != netlink ] ||
+		fail "[$v] glassbox did not choose the netlink method"
+	local J="$T/ev.json" SB_NS
+	SB_NS=$(cat "$T/ns")
+	expect_eq "[$v] netdev_move events inside" "$(jcount "$J" '.event == "netdev_move"')" 3
+	M1=$(jq -c 'select(.event == "netdev_move" and .new_netns != .old_netns and .new_name == "'${Q}d'")' "$J")
+	M2=$(jq -c 'select(.event == "netdev_move" and .new_name == "'${Q}e'")' "$J")
+	M3=$(jq -c 'select(.event == "netdev_move" and .ret != 0)' "$J")
+	check_inside "[$v] sandbox move in" "$M1" "$(cat "$T/m1")"
+	check_move "[$v] sandbox move in" "$M1" "$(jq -r .pid <<<"$M1")" ${Q}d ${Q}d "$(cat "$T/idx1")" \
+		"$(cat "$T/idx2")" "$HOST_NS" "$SB_NS"
+	check_inside "[$v] sandbox move out" "$M2" "$(cat "$T/m2")"
+	check_move "[$v] sandbox move out" "$M2" "$(jq -r .pid <<<"$M2")" ${Q}d ${Q}e "$(cat "$T/idx2")" \
+		"$(cat "$T/idx3")" "$SB_NS" "$HOST_NS"
+	check_inside "[$v] refused move" "$M3" "$(cat "$T/m3")"
+	expect_eq "[$v] refused move ret (ESRCH)" "$(jq -r .ret <<<"$M3")" -3
+	expect_eq "[$v] refused move: the device stayed" \
+		"$(jq -r '[.old_netns, .new_netns, .old_ifindex, .new_ifindex] | map(tostring) | join(" ")' <<<"$M3")" \
+		"$SB_NS $SB_NS $(cat "$T/idx2") $(cat "$T/idx2")"
+	ip link del ${Q}e 2>/dev/null
+}
 check_inside() { # WHAT JSON NS_PID
 	expect_eq "$1 ns_pid (the sandbox's view of the mover)" "$(jq -r .ns_pid <<<"$2")" "$3"
 	expect_eq "$1 level" "$(jq -r .level <<<"$2")" 1
 }
-check_inside "sandbox move in" "$M1" "$(cat "$TMP/in.m1")"
-check_move "sandbox move in" "$M1" "$(jq -r .pid <<<"$M1")" ${P}d ${P}d "$(cat "$TMP/in.idx1")" \
-	"$(cat "$TMP/in.idx2")" "$HOST_NS" "$SB_NS"
-check_inside "sandbox move out" "$M2" "$(cat "$TMP/in.m2")"
-check_move "sandbox move out" "$M2" "$(jq -r .pid <<<"$M2")" ${P}d ${P}e "$(cat "$TMP/in.idx2")" \
-	"$(cat "$TMP/in.idx3")" "$SB_NS" "$HOST_NS"
-check_inside "refused move" "$M3" "$(cat "$TMP/in.m3")"
-expect_eq "refused move ret (ESRCH)" "$(jq -r .ret <<<"$M3")" -3
-expect_eq "refused move: the device stayed" \
-	"$(jq -r '[.old_netns, .new_netns, .old_ifindex, .new_ifindex] | map(tostring) | join(" ")' <<<"$M3")" \
-	"$SB_NS $SB_NS $(cat "$TMP/in.idx2") $(cat "$TMP/in.idx2")"
-ip link del ${P}e 2>/dev/null
+inside tp_btf 1
+if [ "$METHOD" = netlink ]; then
+	inside raw_tp 2 GLASSBOX_PROBE_DISABLE=tp_btf
+	if [ ! -d /sys/kernel/tracing/events ]; then
+		mount -t tracefs tracefs /sys/kernel/tracing && on_exit umount /sys/kernel/tracing
+	fi
+	if [ -d /sys/kernel/tracing/events/raw_syscalls ]; then
+		inside tracepoint 3 GLASSBOX_PROBE_DISABLE=tp_btf,raw_tp
+	else
+		fail "cannot mount tracefs to test the tracepoint variant"
+	fi
+fi
 no_process_matching "marker-$$"
 finish

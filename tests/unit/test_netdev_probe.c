@@ -15,8 +15,8 @@ static void caps_all(struct gb_netdev_caps *c)
 	memset(c, 0, sizeof(*c));
 	c->fn_in_btf[GB_NETDEV_FN_DEV5] = c->fn_in_btf[GB_NETDEV_FN_DEV3] = 1;
 	c->fn_in_kallsyms[GB_NETDEV_FN_DEV5] = c->fn_in_kallsyms[GB_NETDEV_FN_DEV3] = 1;
-	c->fentry.ok = c->kprobe.ok = c->tp_btf.ok = c->raw_tp.ok = 1;
-	c->has_bpf_loop = 1;
+	c->fentry.ok = c->kprobe.ok = c->tp_btf.ok = c->raw_tp.ok = c->tracepoint.ok = 1;
+	c->netlink.ok = 1;
 }
 
 static void gb_netdev_choose__fentry_works__fentry_on_inner_function(void **state)
@@ -125,31 +125,45 @@ static void gb_netdev_choose__no_tp_btf__netlink_raw_tp(void **state)
 	assert_int_equal(p.syscall_tp, GB_METHOD_RAW_TP);
 }
 
-static void gb_netdev_choose__nothing_works__enotsup_with_reasons(void **state)
+static void gb_netdev_choose__tracefs_only__netlink_tracepoint(void **state)
 {
 	struct gb_netdev_caps c;
 	struct gb_netdev_plan p;
 
 	caps_all(&c);
 	c.fentry.ok = c.kprobe.ok = c.tp_btf.ok = c.raw_tp.ok = 0;
-	strcpy(c.tp_btf.why, "tpbtf-why");
-	strcpy(c.raw_tp.why, "rawtp-why");
-	assert_int_equal(gb_netdev_choose(&c, &p), -ENOTSUP);
-	assert_int_equal(p.method, GB_METHOD_NONE);
-	assert_non_null(strstr(p.why_not[GB_METHOD_NETLINK], "tpbtf-why"));
-	assert_non_null(strstr(p.why_not[GB_METHOD_NETLINK], "rawtp-why"));
+	assert_int_equal(gb_netdev_choose(&c, &p), 0);
+	assert_int_equal(p.method, GB_METHOD_NETLINK);
+	assert_int_equal(p.syscall_tp, GB_METHOD_TRACEPOINT);
 }
 
-static void gb_netdev_choose__no_bpf_loop__enotsup(void **state)
+static void gb_netdev_choose__nothing_works__enotsup_with_reasons(void **state)
 {
 	struct gb_netdev_caps c;
 	struct gb_netdev_plan p;
 
 	caps_all(&c);
-	c.fentry.ok = c.kprobe.ok = 0;
-	c.has_bpf_loop = 0;
+	c.fentry.ok = c.kprobe.ok = c.tp_btf.ok = c.raw_tp.ok = c.tracepoint.ok = 0;
+	strcpy(c.tp_btf.why, "tpbtf-why");
+	strcpy(c.raw_tp.why, "rawtp-why");
+	strcpy(c.tracepoint.why, "tracefs-why");
 	assert_int_equal(gb_netdev_choose(&c, &p), -ENOTSUP);
-	assert_non_null(strstr(p.why_not[GB_METHOD_NETLINK], "bpf_loop"));
+	assert_int_equal(p.method, GB_METHOD_NONE);
+	assert_non_null(strstr(p.why_not[GB_METHOD_NETLINK], "tpbtf-why"));
+	assert_non_null(strstr(p.why_not[GB_METHOD_NETLINK], "rawtp-why"));
+	assert_non_null(strstr(p.why_not[GB_METHOD_NETLINK], "tracefs-why"));
+}
+
+static void gb_netdev_choose__netlink_disabled__enotsup(void **state)
+{
+	struct gb_netdev_caps c;
+	struct gb_netdev_plan p;
+
+	caps_all(&c);
+	c.fentry.ok = c.kprobe.ok = c.netlink.ok = 0;
+	strcpy(c.netlink.why, "disabled by GLASSBOX_PROBE_DISABLE");
+	assert_int_equal(gb_netdev_choose(&c, &p), -ENOTSUP);
+	assert_string_equal(p.why_not[GB_METHOD_NETLINK], "disabled by GLASSBOX_PROBE_DISABLE");
 }
 
 int main(void)
@@ -163,8 +177,9 @@ int main(void)
 		cmocka_unit_test(gb_netdev_choose__no_fentry_no_kprobe__netlink_tp_btf),
 		cmocka_unit_test(gb_netdev_choose__kprobe_symbol_missing__netlink_with_reason),
 		cmocka_unit_test(gb_netdev_choose__no_tp_btf__netlink_raw_tp),
+		cmocka_unit_test(gb_netdev_choose__tracefs_only__netlink_tracepoint),
 		cmocka_unit_test(gb_netdev_choose__nothing_works__enotsup_with_reasons),
-		cmocka_unit_test(gb_netdev_choose__no_bpf_loop__enotsup),
+		cmocka_unit_test(gb_netdev_choose__netlink_disabled__enotsup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
