@@ -37,6 +37,7 @@ struct link {
 	char name[GB_IFNAME_LEN];
 	uint8_t addr[GB_NETDEV_ADDR_MAX];
 	uint32_t addr_len;
+	uint64_t ts; /* departed: when it left (only a later arrival can be its return) */
 };
 
 struct watch {
@@ -255,9 +256,11 @@ static void finish(struct gb_nd_corr *c, struct pend *p)
 			if (d)
 				vec_del(&c->departed, d);
 		} else if (d || e->old_netns == c->host) {
-			if (d || (d = vec_push(&c->departed)))
+			if (d || (d = vec_push(&c->departed))) {
 				link_set(d, e->new_netns, e->new_ifindex, e->new_name, p->addr,
 					 p->addr_len);
+				d->ts = p->note_ts ? p->note_ts : e->hdr.ts_ns;
+			}
 		}
 	}
 	c->emit(c->ctx, e);
@@ -414,7 +417,7 @@ static void expire(struct gb_nd_corr *c, struct pend *p)
 	}
 	/* only an arrival: a device that had left the host and came back by itself */
 	d = p->ev.new_netns == c->host ? link_by_addr(&c->departed, p->addr, p->addr_len) : NULL;
-	if (!d) {
+	if (!d || d->ts >= p->note_ts) { /* a creation; or it arrived before it ever left */
 		pend_unlink(c, p);
 		free(p);
 		return;

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * nl_batch_move IFNAME PID: move IFNAME into the network namespace of PID with an
- * rtnetlink request that is the SECOND message of one sendmsg (the first is a no-op
+ * rtnetlink request that is the SECOND message of one sendto (the first is a no-op
  * RTM_SETLINK on lo). glassbox's netlink method parses only the first message of a
  * send, so this move is seen in the kernel's notifications alone: the test checks it
  * still becomes one netdev_move, flagged no_request. Exit 0 when both were acked.
+ *
+ * nl_batch_move --by-name IFNAME PID: one message, naming the device by IFLA_IFNAME
+ * with ifi_index 0 (as some libmnl users do): the BPF side must find it by name.
  */
 #include <errno.h>
 #include <net/if.h>
@@ -19,10 +22,10 @@
 struct req {
 	struct nlmsghdr nh;
 	struct ifinfomsg ifi;
-	char attrs[16];
+	char attrs[48];
 };
 
-static int put_link(struct req *r, int ifindex, int seq, int pid)
+static int put_link(struct req *r, int ifindex, int seq, int pid, const char *name)
 {
 	struct rtattr *rta = (struct rtattr *)r->attrs;
 
@@ -39,6 +42,13 @@ static int put_link(struct req *r, int ifindex, int seq, int pid)
 		memcpy(RTA_DATA(rta), &pid, sizeof(int));
 		r->nh.nlmsg_len += RTA_ALIGN(rta->rta_len);
 	}
+	if (name) {
+		rta = (struct rtattr *)((char *)r + r->nh.nlmsg_len);
+		rta->rta_type = IFLA_IFNAME;
+		rta->rta_len = RTA_LENGTH(strlen(name) + 1);
+		strcpy(RTA_DATA(rta), name);
+		r->nh.nlmsg_len += RTA_ALIGN(rta->rta_len);
+	}
 	return NLMSG_ALIGN(r->nh.nlmsg_len);
 }
 
@@ -47,10 +57,14 @@ int main(int argc, char **argv)
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
 	struct req r[2];
 	char buf[8192], batch[sizeof(r)];
-	int fd, ifindex, pid, len, acks = 0;
+	int fd, ifindex, pid, len, acks = 0, want = 2, by_name = 0;
 
-	if (argc != 3) {
-		fprintf(stderr, "usage: nl_batch_move IFNAME PID\n");
+	if (argc == 4 && !strcmp(argv[1], "--by-name")) {
+		by_name = 1;
+		argv++, argc--;
+	}
+	if (argc != 3 || strlen(argv[1]) >= IFNAMSIZ) {
+		fprintf(stderr, "usage: nl_batch_move [--by-name] IFNAME PID\n");
 		return 2;
 	}
 	ifindex = if_nametoindex(argv[1]);
@@ -64,15 +78,21 @@ int main(int argc, char **argv)
 		perror("nl_batch_move: socket");
 		return 1;
 	}
-	len = put_link(&r[0], if_nametoindex("lo"), 1, 0);
-	memcpy(batch, &r[0], len);
-	len += put_link(&r[1], ifindex, 2, pid);
-	memcpy(batch + NLMSG_ALIGN(r[0].nh.nlmsg_len), &r[1], NLMSG_ALIGN(r[1].nh.nlmsg_len));
+	if (by_name) {
+		len = put_link(&r[0], 0, 1, pid, argv[1]);
+		memcpy(batch, &r[0], len);
+		want = 1;
+	} else {
+		len = put_link(&r[0], if_nametoindex("lo"), 1, 0, NULL);
+		memcpy(batch, &r[0], len);
+		len += put_link(&r[1], ifindex, 2, pid, NULL);
+		memcpy(batch + NLMSG_ALIGN(r[0].nh.nlmsg_len), &r[1], NLMSG_ALIGN(r[1].nh.nlmsg_len));
+	}
 	if (sendto(fd, batch, len, 0, (struct sockaddr *)&sa, sizeof(sa)) != len) {
 		perror("nl_batch_move: sendto");
 		return 1;
 	}
-	while (acks < 2) {
+	while (acks < want) {
 		ssize_t n = recv(fd, buf, sizeof(buf), 0);
 		struct nlmsghdr *nh;
 

@@ -80,6 +80,13 @@ else
 	fail "$HELPERS/nl_batch_move not built (make helpers)"
 fi
 G_IDX2=$(ifindex_of ${P}g $INIT)
+# one request naming the device by IFLA_IFNAME alone (ifi_index 0)
+ip link add ${P}h type veth peer name ${P}i || fail "cannot create veth ${P}h/${P}i"
+on_exit "ip link del ${P}h"
+I_IDX1=$(ifindex_of ${P}i)
+sh -c "echo \$\$ > $TMP/m4.pid; exec $HELPERS/nl_batch_move --by-name ${P}i $INIT" ||
+	fail "nl_batch_move --by-name failed"
+I_IDX2=$(ifindex_of ${P}i $INIT)
 touch "$TMP/go1"
 wait $GB || fail "glassbox run exited $?: $(cat "$TMP/host.err")"
 
@@ -87,7 +94,7 @@ J="$TMP/host.json"
 expect_eq "netdev_move events for ${P}b" "$(jcount "$J" '.event == "netdev_move" and .old_name == "'${P}b'"')" 2
 expect_eq "no event for ${P}f (host <-> untraced namespace, untraced mover)" \
 	"$(jcount "$J" '.event == "netdev_move" and .old_name == "'${P}f'"')" 0
-expect_eq "netdev_move events in all" "$(jcount "$J" '.event == "netdev_move"')" 3
+expect_eq "netdev_move events in all" "$(jcount "$J" '.event == "netdev_move"')" 4
 jq -c 'select(.event == "netdev_move" and .old_name == "'${P}b'")' "$J" >"$TMP/host.moves"
 M1=$(sed -n 1p "$TMP/host.moves")
 M2=$(sed -n 2p "$TMP/host.moves")
@@ -124,7 +131,14 @@ fi
 expect_eq "batched move" \
 	"$(jq -r '[.old_name, .new_name, .old_ifindex, .new_ifindex, .old_netns, .new_netns, .ret] | map(tostring) | join(" ")' <<<"$G")" \
 	"${P}g ${P}g $G_IDX1 $G_IDX2 $HOST_NS $SB_NS 0"
+I=$(jq -c 'select(.event == "netdev_move" and .old_name == "'${P}i'")' "$J")
+expect_eq "move by name: mover" "$(jq -r '[.pid, .comm] | join(",")' <<<"$I")" \
+	"$(cat "$TMP/m4.pid"),nl_batch_move"
+expect_eq "move by name" \
+	"$(jq -r '[.old_name, .new_name, .old_ifindex, .new_ifindex, .old_netns, .new_netns, .ret, .no_request] | map(tostring) | join(" ")' <<<"$I")" \
+	"${P}i ${P}i $I_IDX1 $I_IDX2 $HOST_NS $SB_NS 0 false"
 ip link del ${P}a 2>/dev/null
+ip link del ${P}h 2>/dev/null
 ip netns del ${P}n 2>/dev/null
 
 echo "== moves made inside the traced sandbox"

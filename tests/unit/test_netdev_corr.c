@@ -277,6 +277,28 @@ static void gb_nd_corr__device_handed_back_by_dying_namespace__kernel_event(void
 	gb_nd_corr_free(c);
 }
 
+static void gb_nd_corr__creation_then_lent_within_window__not_handed_back(void **state)
+{
+	struct out o;
+	struct gb_nd_corr *c = corr(&o);
+	/* created in the host, then moved into the sandbox before the creation's arrival
+	 * expired: the arrival predates the departure, so it is not a return */
+	struct gb_nd_note created = newlink(100 * MS, HOST, "v1", 5);
+	struct gb_ev_netdev_move r = req(110 * MS, "v1", 5, HOST, "v1", 5, SB, 0);
+	struct gb_nd_note d = del(111 * MS, HOST, "v1", 5, SB, 5);
+	struct gb_nd_note n = newlink(112 * MS, SB, "v1", 5);
+
+	gb_nd_corr_note(c, &created);
+	gb_nd_corr_note(c, &d);
+	gb_nd_corr_note(c, &n);
+	gb_nd_corr_request(c, &r);
+	assert_int_equal(o.n, 1);
+	gb_nd_corr_flush(c);
+	assert_int_equal(o.n, 1);
+	assert_false(o.ev[0].info & GB_NETDEV_KERNEL);
+	gb_nd_corr_free(c);
+}
+
 static void gb_nd_corr__new_device_in_host__not_a_move(void **state)
 {
 	struct out o;
@@ -327,6 +349,7 @@ int main(void)
 		cmocka_unit_test(gb_nd_corr__old_arrival_then_request__not_merged),
 		cmocka_unit_test(gb_nd_corr__state_change_of_known_device__ignored),
 		cmocka_unit_test(gb_nd_corr__device_handed_back_by_dying_namespace__kernel_event),
+		cmocka_unit_test(gb_nd_corr__creation_then_lent_within_window__not_handed_back),
 		cmocka_unit_test(gb_nd_corr__new_device_in_host__not_a_move),
 		cmocka_unit_test(gb_nd_corr__host_to_untraced_notes_only__dropped),
 		cmocka_unit_test(gb_nd_corr__notes_of_unwatched_namespace__ignored),
