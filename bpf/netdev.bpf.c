@@ -34,7 +34,8 @@
  *
  * A move is of interest when the mover is traced, or when the namespace the device
  * leaves or enters is in gb_traced_netns (user space puts the sandbox's network
- * namespace there: gb_netdev_trace_netns()).
+ * namespace there: gb_netdev_trace_netns()), or when an earlier reported move took the
+ * device where it is (gb_netdev_seen).
  */
 #include "gb.bpf.h"
 
@@ -95,6 +96,19 @@ struct {
 	__type(value, struct gb_netdev_start);
 } gb_netdev_inflight SEC(".maps");
 
+/*
+ * Devices a reported move took somewhere: their later moves are reported too, whoever
+ * makes them and wherever they go (back out of a namespace the sandbox created, or
+ * handed back by the kernel when such a namespace dies). Keyed by struct net_device *;
+ * LRU because nothing tells the BPF side when a device is freed.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u64);
+	__type(value, struct gb_ns_filter);
+} gb_netdev_seen SEC(".maps");
+
 /* Netlink path only: complete records waiting for confirmation in src/netdev_mon.c. */
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -143,10 +157,11 @@ static __always_inline void gb_start_read(struct net_device *dev, struct gb_netd
 
 /*
  * The filter: the mover is traced, or the device leaves or enters a traced network
- * namespace. The trace root of whichever matched gives the PID views of the record.
+ * namespace, or a reported move took it where it is. The trace root of whichever
+ * matched gives the PID views of the record.
  */
 static __always_inline const struct gb_ns_filter *gb_netdev_filter(struct task_struct *task,
-								   __u32 old_netns,
+								   __u64 dev, __u32 old_netns,
 								   __u32 new_netns)
 {
 	const struct gb_ns_filter *f = gb_traced(task);
@@ -155,7 +170,16 @@ static __always_inline const struct gb_ns_filter *gb_netdev_filter(struct task_s
 		f = bpf_map_lookup_elem(&gb_traced_netns, &old_netns);
 	if (!f && new_netns)
 		f = bpf_map_lookup_elem(&gb_traced_netns, &new_netns);
+	if (!f)
+		f = bpf_map_lookup_elem(&gb_netdev_seen, &dev);
 	return f;
+}
+
+static __always_inline void gb_netdev_remember(__u64 dev, const struct gb_ns_filter *f)
+{
+	struct gb_ns_filter v = *f;
+
+	bpf_map_update_elem(&gb_netdev_seen, &dev, &v, BPF_ANY);
 }
 
 /* Fill a record from the entry stash and the device as it is now. */
@@ -205,9 +229,11 @@ static __always_inline int gb_netdev_fn_exit(int ret, __u32 method)
 	if (!s)
 		return 0;
 	dev = (struct net_device *)s->dev;
-	f = gb_netdev_filter(task, s->old_netns, s->target_netns);
+	f = gb_netdev_filter(task, s->dev, s->old_netns, s->target_netns);
 	if (!f)
 		goto out;
+	if (ret == 0)
+		gb_netdev_remember(s->dev, f);
 	e = gb_reserve(sizeof(*e), GB_EV_NETDEV_MOVE);
 	if (!e)
 		goto out;
@@ -503,9 +529,11 @@ static __always_inline int gb_nl_exit(long nr, long sysret, __u32 method)
 		ret = sysret; /* the request never reached rtnetlink */
 	else if (now_netns == s->old_netns && gb_nl_ack((struct sock *)s->sk, s->seq, &ret))
 		goto out; /* not moved, and no answer to tell why: nothing known to report */
-	f = gb_netdev_filter(task, s->old_netns, ret ? s->target_netns : now_netns);
+	f = gb_netdev_filter(task, s->dev, s->old_netns, ret ? s->target_netns : now_netns);
 	if (!f)
 		goto out;
+	if (ret == 0)
+		gb_netdev_remember(s->dev, f);
 	e = bpf_ringbuf_reserve(&gb_netdev_reqs, sizeof(*e), 0);
 	if (!e) {
 		gb_count(GB_EV_NETDEV_MOVE, 1);

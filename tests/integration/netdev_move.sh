@@ -193,6 +193,41 @@ EOF
 		"$SB_NS $SB_NS $(cat "$T/idx2") $(cat "$T/idx2")"
 	ip link del ${Q}e 2>/dev/null
 }
+echo "== a device the sandbox parks in a namespace of its own, taken back by the host"
+# the sandbox moves ${P}k into a nested namespace (a traced move); then an untraced host
+# process moves it from there to the host: reported because a reported move took it there
+ip link add ${P}k type veth peer name ${P}l || fail "cannot create veth ${P}k/${P}l"
+on_exit "ip link del ${P}k"
+cat >"$TMP/park.sh" <<EOF
+unshare -n sh -c 'echo \$\$ > $TMP/park.nested; while [ ! -e $TMP/park.done ]; do sleep 0.05; done' &
+while [ ! -s $TMP/park.nested ]; do sleep 0.05; done
+ip -n $HOSTREF link set ${P}k netns \$(cat $TMP/park.nested)
+touch $TMP/park.moved
+wait
+EOF
+"$GLASSBOX" run --json -o "$TMP/park.json" --events netdev_move -- sh "$TMP/park.sh" marker-$$ \
+	2>"$TMP/park.err" &
+GB=$!
+for _ in $(seq 200); do [ -e "$TMP/park.moved" ] && break; sleep 0.05; done
+HOLDER=$(pgrep -f "park.nested" | while read -r p; do
+	[ "$(readlink /proc/$p/ns/net)" != "$(readlink /proc/self/ns/net)" ] && echo $p; done | head -1)
+K_IDX1=$(nsenter -t "$HOLDER" -n ip -d -o link show dev ${P}k | cut -d: -f1)
+NESTED_NS=$(ino /proc/$HOLDER/ns/net)
+sh -c "echo \$\$ > $TMP/park.m; exec nsenter -t $HOLDER -n ip link set ${P}k netns 1" ||
+	fail "taking ${P}k back from the nested namespace"
+K_IDX2=$(ifindex_of ${P}k)
+touch "$TMP/park.done"
+wait $GB || fail "glassbox run exited $?: $(cat "$TMP/park.err")"
+J="$TMP/park.json"
+expect_eq "parked device: events" "$(jcount "$J" '.event == "netdev_move" and .old_name == "'${P}k'"')" 2
+K=$(jq -c 'select(.event == "netdev_move" and .old_name == "'${P}k'" and .new_netns == '"$HOST_NS"')' "$J")
+expect_eq "taken back by the host: mover" "$(jq -r '[.pid, .comm] | join(",")' <<<"$K")" \
+	"$(cat "$TMP/park.m"),ip"
+expect_eq "taken back by the host" \
+	"$(jq -r '[.old_ifindex, .new_ifindex, .old_netns, .new_netns, .ret] | map(tostring) | join(" ")' <<<"$K")" \
+	"$K_IDX1 $K_IDX2 $NESTED_NS $HOST_NS 0"
+ip link del ${P}k 2>/dev/null
+
 check_inside() { # WHAT JSON NS_PID
 	expect_eq "$1 ns_pid (the sandbox's view of the mover)" "$(jq -r .ns_pid <<<"$2")" "$3"
 	expect_eq "$1 level" "$(jq -r .level <<<"$2")" 1
