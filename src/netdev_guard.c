@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include "netdev_guard.h"
 #include "netdev_nl.h"
+#include "util.h"
 
 /* fds in the guard, after everything else inherited from glassbox is closed */
 enum { FD_HOST = 3, FD_SANDBOX, FD_STATUS, FD_CTL, FD_FIRST_FREE };
@@ -68,8 +69,8 @@ static int give_back(struct mnl_socket *sb, const struct lent *l)
 	if (err == -EEXIST) {
 		err = gb_nl_link_move(sb, l->sb_ifindex, NULL, FD_HOST);
 		if (!err)
-			fprintf(stderr, "glassbox: --netdev %s is back, but under another name: "
-				"%s was taken\n", l->name, l->name);
+			gb_err("--netdev %s is back, but under another name: %s was taken",
+			       l->name, l->name);
 	}
 	return err;
 }
@@ -82,11 +83,10 @@ static int give_all_back(struct mnl_socket *sb, const struct lent *lent, size_t 
 		int err = give_back(sb, &lent[i]);
 
 		if (err == -ENODEV)
-			fprintf(stderr, "glassbox: --netdev %s is no longer in the sandbox's "
-				"namespace (deleted, or moved on from there)\n", lent[i].name);
+			gb_err("--netdev %s is no longer in the sandbox's namespace (deleted, or "
+			       "moved on from there)", lent[i].name);
 		else if (err)
-			fprintf(stderr, "glassbox: moving --netdev %s back failed: %s\n",
-				lent[i].name, strerror(-err));
+			gb_err("moving --netdev %s back failed: %s", lent[i].name, strerror(-err));
 		failed += err != 0;
 	}
 	return failed;

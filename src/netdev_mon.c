@@ -134,6 +134,7 @@ static int read_listener(struct gb_netdev_mon *m)
 		int32_t nsid = -1;
 		uint32_t netns;
 		ssize_t len;
+		int rest;
 
 		msg.msg_controllen = sizeof(cbuf);
 		len = recvmsg(fd, &msg, MSG_DONTWAIT);
@@ -141,7 +142,7 @@ static int read_listener(struct gb_netdev_mon *m)
 			if (errno == EAGAIN || errno == EINTR)
 				return 0;
 			if (errno == ENOBUFS) { /* notifications were lost; go on */
-				fprintf(stderr, "glassbox: netdev: link notifications overflowed\n");
+				gb_err("netdev_move: link notifications were lost (listener overflow)");
 				continue;
 			}
 			return -errno;
@@ -153,8 +154,9 @@ static int read_listener(struct gb_netdev_mon *m)
 		netns = nsid < 0 ? m->host_netns : ino_of_nsid(m, nsid);
 		if (!netns)
 			continue; /* a namespace glassbox does not watch */
-		for (nlh = (struct nlmsghdr *)buf; mnl_nlmsg_ok(nlh, (int)len);
-		     nlh = mnl_nlmsg_next(nlh, (int *)&len)) {
+		rest = (int)len;
+		for (nlh = (struct nlmsghdr *)buf; mnl_nlmsg_ok(nlh, rest);
+		     nlh = mnl_nlmsg_next(nlh, &rest)) {
 			struct gb_nd_note n;
 
 			if (gb_nl_parse_link(nlh, &n))
