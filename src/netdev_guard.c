@@ -61,17 +61,30 @@ static struct mnl_socket *sandbox_socket(void)
 	return s;
 }
 
-/* Move one device back to the host: its name first, any name if that is taken now. */
+/*
+ * Move one device back to the host under its original name. If that name was taken
+ * in the host meanwhile, the kernel moves the device but refuses the rename (EEXIST):
+ * it is back under the name the sandbox left it with. If that one is taken too, the
+ * move itself is refused; then a name the kernel numbers (its original, shortened,
+ * plus %d) gets it back.
+ */
 static int give_back(struct mnl_socket *sb, const struct lent *l)
 {
+	char now[GB_IFNAME_LEN], pat[GB_IFNAME_LEN];
 	int err = gb_nl_link_move(sb, l->sb_ifindex, l->name, FD_HOST);
 
-	if (err == -EEXIST) {
-		err = gb_nl_link_move(sb, l->sb_ifindex, NULL, FD_HOST);
-		if (!err)
-			gb_err("--netdev %s is back, but under another name: %s was taken",
-			       l->name, l->name);
+	if (err != -EEXIST)
+		return err;
+	if (gb_nl_link_name(sb, l->sb_ifindex, now) == -ENODEV) {
+		gb_err("--netdev %s is back, but under the name the sandbox gave it: %s was "
+		       "taken in the meantime", l->name, l->name);
+		return 0;
 	}
+	snprintf(pat, sizeof(pat), "%.*s%%d", GB_IFNAME_LEN - 4, l->name);
+	err = gb_nl_link_move(sb, l->sb_ifindex, pat, FD_HOST);
+	if (!err)
+		gb_err("--netdev %s is back, but renamed after the pattern %s: %s and %s were "
+		       "taken in the meantime", l->name, pat, l->name, now);
 	return err;
 }
 

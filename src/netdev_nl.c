@@ -211,6 +211,45 @@ int gb_nl_link_index(struct mnl_socket *s, const char *name, int32_t *ifindex)
 	return 0;
 }
 
+struct name_ans {
+	char name[GB_IFNAME_LEN];
+	int32_t ifindex;
+};
+
+static int name_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct name_ans *a = data;
+	struct gb_nd_note n;
+
+	if (gb_nl_parse_link(nlh, &n) == 0) {
+		a->ifindex = n.ifindex;
+		memcpy(a->name, n.name, GB_IFNAME_LEN);
+	}
+	return MNL_CB_OK;
+}
+
+int gb_nl_link_name(struct mnl_socket *s, int32_t ifindex, char name[GB_IFNAME_LEN])
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct ifinfomsg *ifi;
+	struct name_ans a = { .ifindex = 0 };
+	int err;
+
+	nlh->nlmsg_type = RTM_GETLINK;
+	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = ifindex;
+	mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
+	err = talk(s, nlh, name_cb, &a);
+	if (err == -ENOENT || err == -ENODEV || (!err && a.ifindex != ifindex))
+		return -ENODEV;
+	if (err)
+		return err;
+	memcpy(name, a.name, GB_IFNAME_LEN);
+	return 0;
+}
+
 int gb_nl_link_move(struct mnl_socket *s, int32_t ifindex, const char *new_name, int netns_fd)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];

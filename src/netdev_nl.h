@@ -24,6 +24,8 @@ int gb_nl_ensure_nsid(struct mnl_socket *s, int netns_fd, int32_t *nsid);
 
 /* ifindex of a device by name in the socket's namespace; -ENODEV when absent. */
 int gb_nl_link_index(struct mnl_socket *s, const char *name, int32_t *ifindex);
+/* The name of device ifindex in the socket's namespace; -ENODEV when absent. */
+int gb_nl_link_name(struct mnl_socket *s, int32_t ifindex, char name[GB_IFNAME_LEN]);
 /* Move device ifindex to the namespace behind netns_fd, renamed to new_name if not NULL. */
 int gb_nl_link_move(struct mnl_socket *s, int32_t ifindex, const char *new_name, int netns_fd);
 

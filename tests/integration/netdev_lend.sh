@@ -61,6 +61,43 @@ expect_eq "exit status is COMMAND's" "$?" 3
 in_host ${P}c && ok "${P}c back under its own name" || fail "${P}c not back: $(cat "$TMP/r.err")"
 in_host ${P}z && fail "${P}z (the sandbox's name) is in the host"
 
+echo "== its name taken in the host meanwhile"
+ip link add ${P}m type veth peer name ${P}o || fail "cannot create veth"
+on_exit "ip link del ${P}m"
+on_exit "ip link del ${P}n"
+"$GLASSBOX" run --netdev ${P}m -- sh -c \
+	"ip link set ${P}m name ${P}n; while [ ! -e $TMP/taken ]; do sleep 0.05; done" marker-$$ \
+	>/dev/null 2>"$TMP/t.err" &
+GB=$!
+wait_for sh -c "! ip link show dev ${P}m >/dev/null 2>&1" || fail "${P}m never moved"
+ip link add ${P}m type veth peer name ${P}p || fail "cannot take the name ${P}m"
+touch "$TMP/taken"
+wait $GB
+expect_eq "exit status" "$?" 0
+in_host ${P}n && ok "${P}m came back under the sandbox's name ${P}n" ||
+	fail "${P}m/${P}n not back: $(cat "$TMP/t.err")"
+grep -q "back, but under the name the sandbox gave it" "$TMP/t.err" && ok "says so" ||
+	fail "no message about the name: $(cat "$TMP/t.err")"
+ip link del ${P}m 2>/dev/null
+ip link del ${P}n 2>/dev/null
+
+echo "== both its names taken in the host meanwhile"
+ip link add ${P}m type veth peer name ${P}o || fail "cannot create veth"
+"$GLASSBOX" run --netdev ${P}m -- sh -c \
+	"ip link set ${P}m name ${P}n; while [ ! -e $TMP/taken2 ]; do sleep 0.05; done" marker-$$ \
+	>/dev/null 2>"$TMP/t2.err" &
+GB=$!
+wait_for sh -c "! ip link show dev ${P}m >/dev/null 2>&1" || fail "${P}m never moved"
+ip link add ${P}m type veth peer name ${P}n || fail "cannot take the names ${P}m, ${P}n"
+touch "$TMP/taken2"
+wait $GB
+expect_eq "exit status" "$?" 0
+expect_eq "${P}o's peer came back, renamed after ${P}m%d" "$(peer_of ${P}o | sed 's/[0-9]*$//')" "${P}m"
+grep -q "renamed after the pattern" "$TMP/t2.err" && ok "says so" ||
+	fail "no message about the name: $(cat "$TMP/t2.err")"
+ip link del ${P}o 2>/dev/null
+ip link del ${P}m 2>/dev/null
+
 echo "== SIGKILL of glassbox"
 ip link add ${P}e type veth peer name ${P}f || fail "cannot create veth"
 "$GLASSBOX" run --netdev ${P}e -- sh -c 'sleep 60' marker-$$ >/dev/null 2>"$TMP/k.err" &
@@ -123,7 +160,7 @@ ip link del ${P}a 2>/dev/null
 ip link del ${P}c 2>/dev/null
 ip link del ${P}e 2>/dev/null
 ip link del ${P}g 2>/dev/null
-for d in ${P}a ${P}b ${P}c ${P}d ${P}e ${P}f ${P}g ${P}h ${P}y ${P}z; do
+for d in ${P}a ${P}b ${P}c ${P}d ${P}e ${P}f ${P}g ${P}h ${P}m ${P}n ${P}o ${P}p ${P}y ${P}z; do
 	in_host $d && fail "$d left behind"
 done
 finish
