@@ -25,6 +25,7 @@ struct pend {
 	int want_del, want_new;
 	uint8_t addr[GB_NETDEV_ADDR_MAX];
 	uint32_t addr_len;
+	int has_kind;
 	uint64_t deadline;
 	uint64_t note_ts; /* receipt of the first notification, 0 before */
 	struct pend *next;
@@ -38,6 +39,7 @@ struct link {
 	uint8_t addr[GB_NETDEV_ADDR_MAX];
 	uint32_t addr_len;
 	uint64_t ts; /* departed: when it left (only a later arrival can be its return) */
+	int has_kind; /* departed: virtual, so never handed back */
 };
 
 struct watch {
@@ -225,6 +227,7 @@ static void pend_addr(struct pend *p, const struct gb_nd_note *n)
 		return;
 	p->addr_len = n->addr_len > GB_NETDEV_ADDR_MAX ? GB_NETDEV_ADDR_MAX : n->addr_len;
 	memcpy(p->addr, n->addr, p->addr_len);
+	p->has_kind = n->has_kind;
 }
 
 /* The header of a record no request explains: no task, the time of the notification. */
@@ -260,6 +263,7 @@ static void finish(struct gb_nd_corr *c, struct pend *p)
 				link_set(d, e->new_netns, e->new_ifindex, e->new_name, p->addr,
 					 p->addr_len);
 				d->ts = p->note_ts ? p->note_ts : e->hdr.ts_ns;
+				d->has_kind = p->has_kind;
 			}
 		}
 	}
@@ -432,6 +436,18 @@ static void expire(struct gb_nd_corr *c, struct pend *p)
 		p->ev.hdr.root_level = w ? w->root_level : 0;
 	}
 	finish(c, p);
+}
+
+int gb_nd_corr_awaiting_return(const struct gb_nd_corr *c)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < c->departed.n; i++) {
+		const struct link *d = VEC_AT(c->departed, struct link, i);
+
+		n += !d->has_kind && d->netns != c->host;
+	}
+	return n;
 }
 
 uint64_t gb_nd_corr_tick(struct gb_nd_corr *c, uint64_t now_ns)

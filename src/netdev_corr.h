@@ -41,6 +41,8 @@ struct gb_nd_note {
 	int32_t new_ifindex;
 	uint8_t addr[GB_NETDEV_ADDR_MAX];
 	uint32_t addr_len;
+	int has_kind;       /* IFLA_INFO_KIND: a virtual device, destroyed with its
+			     * namespace rather than handed back */
 	uint64_t ts_ns;     /* CLOCK_MONOTONIC at receipt */
 };
 
@@ -65,6 +67,11 @@ int gb_nd_corr_known(struct gb_nd_corr *c, uint32_t netns, int32_t ifindex, cons
 
 void gb_nd_corr_request(struct gb_nd_corr *c, const struct gb_ev_netdev_move *e);
 void gb_nd_corr_note(struct gb_nd_corr *c, const struct gb_nd_note *n);
+
+/* Physical devices that left the host and sit in another namespace: when that namespace
+ * dies (the sandbox's, at the end), the kernel hands them back. The trace's end waits
+ * for that while this is not 0. */
+int gb_nd_corr_awaiting_return(const struct gb_nd_corr *c);
 
 /* Emit what is due at now_ns; returns the earliest deadline still pending, 0 if none. */
 uint64_t gb_nd_corr_tick(struct gb_nd_corr *c, uint64_t now_ns);

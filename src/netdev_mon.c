@@ -33,6 +33,7 @@
 
 #define GB_ND_MAX_IDS 64
 #define GB_ND_RCVBUF (4 << 20)
+#define GB_ND_RETURN_WAIT_NS (3ull * 1000 * 1000 * 1000)
 
 struct gb_netdev_mon {
 	struct gb_nd_corr *corr;
@@ -219,6 +220,17 @@ int gb_netdev_mon_finish(struct gb_netdev_mon *m)
 			break;
 		epoll_wait(m->ep, &ev, 1, (int)((end - now) / 1000000) + 1);
 	}
+	/* a physical device left in a namespace that dies with the sandbox comes back by
+	 * itself, after the namespace's cleanup has run: wait for it a while */
+	end = now_ns() + GB_ND_RETURN_WAIT_NS;
+	while (gb_nd_corr_awaiting_return(m->corr) && now_ns() < end) {
+		epoll_wait(m->ep, &ev, 1, 50);
+		if (gb_netdev_mon_process(m) < 0)
+			break;
+	}
+	if (gb_nd_corr_awaiting_return(m->corr))
+		gb_dbg("netdev: %d physical device(s) not back in the host yet",
+		       gb_nd_corr_awaiting_return(m->corr));
 	gb_nd_corr_flush(m->corr);
 	return m->emitted - before;
 }

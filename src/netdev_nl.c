@@ -141,6 +141,7 @@ int gb_nl_parse_link(const struct nlmsghdr *nlh, struct gb_nd_note *n)
 	n->new_netns = 0;
 	n->new_ifindex = 0;
 	n->addr_len = 0;
+	n->has_kind = 0;
 	mnl_attr_for_each(attr, nlh, sizeof(*ifi)) {
 		switch (mnl_attr_get_type(attr)) {
 		case IFLA_IFNAME:
@@ -166,6 +167,14 @@ int gb_nl_parse_link(const struct nlmsghdr *nlh, struct gb_nd_note *n)
 			if (mnl_attr_validate(attr, MNL_TYPE_U32) == 0)
 				n->new_ifindex = (int32_t)mnl_attr_get_u32(attr);
 			break;
+		case IFLA_LINKINFO: {
+			struct nlattr *nested;
+
+			mnl_attr_for_each_nested(nested, attr)
+				if (mnl_attr_get_type(nested) == IFLA_INFO_KIND)
+					n->has_kind = 1;
+			break;
+		}
 		}
 	}
 	return 0;

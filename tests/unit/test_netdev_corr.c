@@ -262,9 +262,11 @@ static void gb_nd_corr__device_handed_back_by_dying_namespace__kernel_event(void
 	gb_nd_corr_note(c, &d);
 	gb_nd_corr_note(c, &n);
 	assert_int_equal(o.n, 1);
+	assert_int_equal(gb_nd_corr_awaiting_return(c), 1); /* physical, in the sandbox */
 	gb_nd_corr_note(c, &back);
 	gb_nd_corr_tick(c, 5000 * MS + GB_NETDEV_CORR_WAIT_NS);
 	assert_int_equal(o.n, 2);
+	assert_int_equal(gb_nd_corr_awaiting_return(c), 0);
 	assert_true(o.ev[1].info & GB_NETDEV_KERNEL);
 	assert_string_equal(o.ev[1].old_name, "eth9");
 	assert_int_equal(o.ev[1].old_ifindex, 3);
@@ -296,6 +298,23 @@ static void gb_nd_corr__creation_then_lent_within_window__not_handed_back(void *
 	gb_nd_corr_flush(c);
 	assert_int_equal(o.n, 1);
 	assert_false(o.ev[0].info & GB_NETDEV_KERNEL);
+	gb_nd_corr_free(c);
+}
+
+static void gb_nd_corr__virtual_device_lent__no_return_awaited(void **state)
+{
+	struct out o;
+	struct gb_nd_corr *c = corr(&o);
+	struct gb_ev_netdev_move r = req(100 * MS, "v1", 5, HOST, "v1", 5, SB, 0);
+	struct gb_nd_note d = del(101 * MS, HOST, "v1", 5, SB, 5);
+	struct gb_nd_note n = newlink(102 * MS, SB, "v1", 5);
+
+	d.has_kind = n.has_kind = 1; /* veth: destroyed with the namespace */
+	gb_nd_corr_request(c, &r);
+	gb_nd_corr_note(c, &d);
+	gb_nd_corr_note(c, &n);
+	assert_int_equal(o.n, 1);
+	assert_int_equal(gb_nd_corr_awaiting_return(c), 0);
 	gb_nd_corr_free(c);
 }
 
@@ -350,6 +369,7 @@ int main(void)
 		cmocka_unit_test(gb_nd_corr__state_change_of_known_device__ignored),
 		cmocka_unit_test(gb_nd_corr__device_handed_back_by_dying_namespace__kernel_event),
 		cmocka_unit_test(gb_nd_corr__creation_then_lent_within_window__not_handed_back),
+		cmocka_unit_test(gb_nd_corr__virtual_device_lent__no_return_awaited),
 		cmocka_unit_test(gb_nd_corr__new_device_in_host__not_a_move),
 		cmocka_unit_test(gb_nd_corr__host_to_untraced_notes_only__dropped),
 		cmocka_unit_test(gb_nd_corr__notes_of_unwatched_namespace__ignored),
