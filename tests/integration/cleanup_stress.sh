@@ -40,8 +40,14 @@ for ((i = 1; i <= RUNS; i++)); do
 	for p in $(pgrep -f "$MARK"); do
 		case "$(ps -o stat= -p "$p" 2>/dev/null)" in ""|Z*) ;; *) live="$live $p" ;; esac
 	done
-	left=0
-	for id in $ids; do bpftool prog show id "$id" >/dev/null 2>&1 && left=$((left + 1)); done
+	# the kernel frees a dead process's programs asynchronously; the ones on
+	# sys_enter/sys_exit (netdev_move's netlink method) take a few hundred ms
+	for _ in $(seq 150); do
+		left=0
+		for id in $ids; do bpftool prog show id "$id" >/dev/null 2>&1 && left=$((left + 1)); done
+		[ $left = 0 ] && break
+		sleep 0.02
+	done
 	mounts_now=$(wc -l </proc/self/mountinfo)
 	# other tests may mount meanwhile on a developer's machine: mounts count in CI only
 	[ "${CI:-}" = true ] || mounts_now=$mounts_before
