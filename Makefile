@@ -3,6 +3,7 @@
 #   make            build ./glassbox
 #   make test       install missing Debian packages, build, run unit + integration tests
 #   make bench      run the benchmark (prints one table)
+#   make fuzz       run each libFuzzer harness for FUZZ_TIME seconds (default 30)
 #   make vmlinux    regenerate vmlinux/<arch>/vmlinux.h from the running kernel
 #   make V=1        show full commands
 
@@ -35,7 +36,7 @@ endif
 
 PKGS        := libbpf libmnl libnftables zlib
 PKG_CFLAGS  := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS    := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lelf -lz
+PKG_LIBS    := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lelf -lz -pthread
 
 CFLAGS      ?= -g -O2
 WARNFLAGS   := -Wall -Wextra -Wno-unused-parameter -Wshadow -Wformat=2 -Wno-format-nonliteral
@@ -100,7 +101,7 @@ $(OUT)/helpers/%: tests/helpers/%.c | $(OUT)/helpers
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< -lpthread
 
-$(OUT)/bpf $(OUT)/src $(OUT)/tests $(OUT)/helpers:
+$(OUT)/bpf $(OUT)/src $(OUT)/tests $(OUT)/helpers $(OUT)/fuzz:
 	$(Q)mkdir -p $@
 
 deps:
@@ -113,6 +114,33 @@ test: deps
 	$(Q)$(MAKE) --no-print-directory all helpers unit-bins
 	$(Q)$(MAKE) --no-print-directory OUT=$(OUT)/san CFLAGS="$(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" unit-bins
 	$(Q)./tests/run-tests.sh
+
+# libFuzzer harnesses (clang, ASan, UBSan) for the escapers and the record-file reader,
+# built from the sources they exercise; corpora grow in build/fuzz/corpus-*.
+FUZZ_TIME   ?= 30
+FUZZ_CC     ?= clang
+FUZZ_FLAGS  := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	-std=gnu11 -D_GNU_SOURCE -Iinclude -Isrc
+FUZZ_SRCS   := src/outbuf.c src/record.c src/sink.c src/util.c src/decode.c src/out_json.c \
+	src/out_table.c src/tree.c
+FUZZ_BINS   := $(patsubst tests/fuzz/%.c,$(OUT)/fuzz/%,$(sort $(wildcard tests/fuzz/fuzz_*.c)))
+
+$(OUT)/fuzz/%: tests/fuzz/%.c $(FUZZ_SRCS) $(wildcard src/*.h include/glassbox/*.h) | $(OUT)/fuzz
+	$(call msg,FUZZ-CC,$@)
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_SRCS) -lz -pthread
+
+.PHONY: fuzz fuzz-bins
+fuzz-bins: $(FUZZ_BINS)
+fuzz: fuzz-bins
+	$(Q)for f in $(FUZZ_BINS); do \
+		n=$$(basename $$f); mkdir -p $(OUT)/fuzz/corpus-$$n; \
+		echo "  FUZZ     $$n for $(FUZZ_TIME) s"; \
+		$$f -max_total_time=$(FUZZ_TIME) -max_len=65536 -print_final_stats=1 \
+			-artifact_prefix=$(OUT)/fuzz/$$n- $(OUT)/fuzz/corpus-$$n \
+			$$( [ -d tests/fuzz/seeds/$$n ] && echo tests/fuzz/seeds/$$n ) \
+			>$(OUT)/fuzz/$$n.log 2>&1 || { tail -n 40 $(OUT)/fuzz/$$n.log; exit 1; }; \
+		grep -E '^stat::number_of_executed_units' $(OUT)/fuzz/$$n.log | sed 's/^/           /'; \
+	done
 
 .PHONY: unit-bins helpers
 unit-bins: $(UNIT_BINS)

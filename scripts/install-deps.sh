@@ -2,7 +2,8 @@
 # Install what glassbox needs to build and test on Debian; a no-op when all is there.
 set -eu
 pkgs="make clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config libcmocka-dev
-libmnl-dev libnftables-dev nftables iproute2 jq procps util-linux python3"
+libmnl-dev libnftables-dev nftables iproute2 jq procps util-linux python3 graphviz
+bash-completion man-db libclang-rt-dev"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

@@ -310,6 +310,13 @@ const char *gb_si_code_name(int code)
 	return NULL;
 }
 
+const char *gb_errno_name(int64_t ret)
+{
+	const char *name = ret < 0 && ret > -4096 ? strerrorname_np((int)-ret) : NULL;
+
+	return name ? name : "?";
+}
+
 size_t gb_wait_status_str(int status, char *buf, size_t size)
 {
 	char sb[16];

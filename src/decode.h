@@ -42,6 +42,10 @@ const char *gb_nstype_name(uint32_t nstype);
 /* si_code to "SI_USER", "SI_KERNEL", ...: NULL when not a generic code */
 const char *gb_si_code_name(int code);
 
+/* The errno name of a negative return value ("ENOENT" for -2); "?" for anything that
+ * is not -errno (records replayed from a file are not trusted to hold only those). */
+const char *gb_errno_name(int64_t ret);
+
 /* A wait status to "exit 3" / "killed by SIGKILL" / "killed by SIGSEGV (core dumped)" */
 size_t gb_wait_status_str(int status, char *buf, size_t size);
 

@@ -9,6 +9,7 @@
 #define GB_VERSION "0.1.0"
 
 int gb_cmd_probe(void);
+int gb_cmd_replay(struct gb_opts *o);
 
 static void usage(FILE *f)
 {
@@ -18,6 +19,7 @@ static void usage(FILE *f)
 	      "\n"
 	      "Commands:\n"
 	      "  run [OPTIONS] -- CMD [ARGS...]   run CMD in a new sandbox and trace it\n"
+	      "  replay [OPTIONS] FILE            print a file recorded with run --record\n"
 	      "  probe                            show which attach method each event uses\n"
 	      "  help                             this help\n"
 	      "  version                          print the version\n"
@@ -40,6 +42,22 @@ static int cmd_run(int argc, char **argv)
 	if (r)
 		return r;
 	return gb_cmd_run(&o);
+}
+
+static int cmd_replay(int argc, char **argv)
+{
+	struct gb_opts o;
+	int help, r;
+
+	gb_opts_defaults(&o);
+	r = gb_opts_parse_replay(&o, argc, argv, &help);
+	if (help) {
+		gb_usage_replay(stdout);
+		return 0;
+	}
+	if (r)
+		return r;
+	return gb_cmd_replay(&o);
 }
 
 static int cmd_probe(int argc, char **argv)
@@ -73,6 +91,7 @@ static const struct {
 	int (*fn)(int argc, char **argv);
 } commands[] = {
 	{ "run", cmd_run },
+	{ "replay", cmd_replay },
 	{ "probe", cmd_probe },
 	{ "help", cmd_help },
 	{ "version", cmd_version },

@@ -321,7 +321,9 @@ int gb_observer_consume(struct gb_observer *ob)
 		else if (n >= 0)
 			n += m;
 	}
-	if (n > 0 && !ob->sink_err)
+	/* also when nothing came: a sink may hold data for time's sake (the record file
+	 * writes a partial frame once a second, so that a killed glassbox loses little) */
+	if (n >= 0 && !ob->sink_err)
 		ob->sink_err = gb_sinks_flush(ob->sinks);
 	return n;
 }

@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include "decode.h"
 #include "options.h"
+#include "tree.h"
 #include "util.h"
 
 void gb_opts_defaults(struct gb_opts *o)
@@ -18,6 +19,7 @@ void gb_opts_defaults(struct gb_opts *o)
 	o->fmt.pid_view = GB_PID_VIEW_SANDBOX;
 	o->harden.caps = gb_caps_default();
 	o->stop_timeout_ms = GB_STOP_TIMEOUT_DEFAULT_MS;
+	gb_net_opts_init(&o->net);
 }
 
 int gb_parse_seconds_ms(const char *s, uint64_t max_ms, uint64_t *out)
@@ -60,6 +62,44 @@ int gb_parse_ring_size(const char *s, uint64_t *out)
 	return 0;
 }
 
+void gb_usage_output(FILE *f, int live)
+{
+	fputs("Output:\n"
+	      "  -j, --json             JSON Lines instead of a table\n"
+	      "  -o, --output FILE      write events to FILE instead of stdout\n",
+	      f);
+	if (live)
+		fputs("      --record FILE      also record the raw event stream to FILE, for\n"
+		      "                         glassbox replay (filters do not apply to it)\n",
+		      f);
+	fputs("      --tree             at the end, print the process and namespace tree (to\n"
+	      "                         the output; to stderr with --json)\n"
+	      "      --dot FILE         at the end, write that tree as Graphviz to FILE\n"
+	      "\n"
+	      "Filters (on what is printed; lists are comma-separated, any value matches):\n"
+	      "      --events LIST      only these kinds: clone,exec,exit,signal_generate,\n"
+	      "                         signal_deliver,signal_failed,setns,unshare,netdev_move;\n"
+	      "                         'signal' = all signal kinds, 'all' = every kind\n"
+	      "      --comm NAME        only events of tasks with this comm\n"
+	      "      --pid PID          only events of this process (PID as the sandbox sees\n"
+	      "                         it), of the clone that made it and of signals to it\n"
+	      "      --signal SIG       only signal events of SIG (name or number)\n"
+	      "\n"
+	      "Format:\n"
+	      "      --pid-view VIEW    table PID column: sandbox (sandbox/host, default),\n"
+	      "                         host, or own (as the task's own namespace sees it)\n"
+	      "      --abs-time         wall-clock time instead of seconds since start\n"
+	      "      --color, --no-color  force colors on or off (default: on a terminal,\n"
+	      "                         off when NO_COLOR is set)\n",
+	      f);
+	if (live)
+		fputs("      --ring-size SIZE   BPF ring buffer size, power of two, 64K..1G (default 4M)\n",
+		      f);
+	fputs("  -v, --verbose          more messages on stderr (twice: debug too)\n"
+	      "  -h, --help             this help\n",
+	      f);
+}
+
 void gb_usage_run(FILE *f)
 {
 	fputs("Usage: glassbox run [OPTIONS] [--] COMMAND [ARGS...]\n"
@@ -70,10 +110,6 @@ void gb_usage_run(FILE *f)
 	      "\n"
 	      "Sandbox:\n"
 	      "      --as-pid1          run COMMAND itself as PID 1 (no glassbox init)\n"
-	      "      --share-net        keep the host's network namespace\n"
-	      "      --netdev IFNAME    move the host's network device IFNAME into the\n"
-	      "                         sandbox while it runs; it comes back when glassbox\n"
-	      "                         ends, however it ends (repeatable)\n"
 	      "      --cap-add LIST     keep these capabilities (CAP_SYS_PTRACE,sys_time,ALL)\n"
 	      "      --cap-drop LIST    drop these capabilities too\n"
 	      "      --user UID[:GID]   run COMMAND as this user, without capabilities\n"
@@ -85,30 +121,70 @@ void gb_usage_run(FILE *f)
 	      "  CAP_SYS_RAWIO, CAP_SYS_TIME, CAP_SYS_PTRACE, CAP_BPF, CAP_PERFMON, CAP_MAC_*,\n"
 	      "  CAP_SYSLOG, CAP_AUDIT_CONTROL and other host-wide powers.\n"
 	      "\n"
-	      "Output:\n"
-	      "  -j, --json             JSON Lines instead of a table\n"
-	      "  -o, --output FILE      write events to FILE instead of stdout\n"
-	      "      --events LIST      only these kinds: clone,exec,exit,signal_generate,\n"
-	      "                         signal_deliver,signal_failed,setns,unshare,netdev_move;\n"
-	      "                         'signal' = all signal kinds, 'all' = every kind\n"
-	      "      --pid-view VIEW    table PID column: sandbox (sandbox/host, default),\n"
-	      "                         host, or own (as the task's own namespace sees it)\n"
-	      "      --abs-time         wall-clock time instead of seconds since start\n"
-	      "      --color, --no-color  force colors on or off (default: on a terminal,\n"
-	      "                         off when NO_COLOR is set)\n"
-	      "      --ring-size SIZE   BPF ring buffer size, power of two, 64K..1G (default 4M)\n"
-	      "  -v, --verbose          libbpf's messages on stderr (twice: debug too)\n"
-	      "  -h, --help             this help\n"
-	      "\n"
+	      "Network (default: a new namespace with only lo, up):\n"
+	      "      --share-net        keep the host's network namespace\n"
+	      "      --lo-down          leave lo down, as a new namespace has it\n"
+	      "      --veth [HOST_CIDR,SANDBOX_CIDR]\n"
+	      "                         a veth pair to the host (default 10.1.1.2/24 on the\n"
+	      "                         host end gbv<PID>, 10.1.1.1/24 on veth0 in the sandbox,\n"
+	      "                         or the next 10.1.N.0/24 free on the host), default\n"
+	      "                         route via the host end\n"
+	      "      --nat              reach what the host reaches (forwarding, masquerade)\n"
+	      "      --publish HOSTPORT:SANDBOXPORT[/tcp|/udp]\n"
+	      "                         forward the host's port (IPv4, IPv6, 127.0.0.1 too) to\n"
+	      "                         the sandbox's; repeatable\n"
+	      "      --network NAME     attach to bridge gb-NAME (created on first use with\n"
+	      "                         HOST_CIDR, removed with its last member); sandboxes on\n"
+	      "                         one network reach each other, not those on another\n"
+	      "      --netns-name NAME  show the namespace as /run/netns/NAME (ip netns) while\n"
+	      "                         the sandbox runs\n"
+	      "      --join-netns NAME|PATH  run in this existing network namespace instead\n"
+	      "      --netdev IFNAME    move the host's network device IFNAME into the\n"
+	      "                         sandbox while it runs; it comes back when glassbox\n"
+	      "                         ends, however it ends (repeatable)\n"
+	      "  --nat, --publish and --network imply --veth. Everything added to the host is\n"
+	      "  removed when glassbox ends, and after a SIGKILL too (by a reaper process).\n"
+	      "\n",
+	      f);
+	gb_usage_output(f, 1);
+	fputs("\n"
 	      "Exit status: COMMAND's, or 128+N when signal N ended it; 1 glassbox failed,\n"
 	      "2 usage, 3 missing privileges, 4 missing kernel feature, 126 COMMAND not\n"
 	      "executable, 127 COMMAND not found.\n",
 	      f);
 }
 
+void gb_usage_replay(FILE *f)
+{
+	fputs("Usage: glassbox replay [OPTIONS] FILE\n"
+	      "\n"
+	      "Print a file written by 'glassbox run --record FILE' exactly as the live run\n"
+	      "printed it (with the same output options), then the run's summary on stderr.\n"
+	      "FILE '-' is stdin. A truncated or damaged file is replayed up to the damage,\n"
+	      "and glassbox says at which byte it stopped and why.\n"
+	      "\n",
+	      f);
+	gb_usage_output(f, 0);
+	fputs("\n"
+	      "Exit status: 0 the whole file was replayed; 1 it was damaged or truncated\n"
+	      "(or the output failed); 2 usage.\n",
+	      f);
+}
+
+uint32_t gb_kernel_kind_mask(const struct gb_opts *o)
+{
+	uint32_t m = o->kind_mask;
+
+	if (o->filter.nsig && !o->record && !o->tree && !o->dot)
+		m &= 1u << GB_EV_SIGNAL_GENERATE | 1u << GB_EV_SIGNAL_DELIVER |
+		     1u << GB_EV_SIGNAL_FAILED;
+	if (o->tree || o->dot)
+		m |= GB_TREE_KINDS;
+	return m;
+}
+
 enum {
 	OPT_AS_PID1 = 0x100,
-	OPT_SHARE_NET,
 	OPT_EVENTS,
 	OPT_PID_VIEW,
 	OPT_ABS_TIME,
@@ -116,15 +192,29 @@ enum {
 	OPT_NO_COLOR,
 	OPT_RING_SIZE,
 	OPT_NETDEV,
+	OPT_RECORD,
+	OPT_TREE,
+	OPT_DOT,
+	OPT_COMM,
+	OPT_PID,
+	OPT_SIGNAL,
 	OPT_CAP_ADD,
 	OPT_CAP_DROP,
 	OPT_USER,
 	OPT_STOP_TIMEOUT,
+	OPT_NET, /* every network option: the name tells which (net_opts.c) */
 };
 
 static const struct option run_options[] = {
 	{ "as-pid1", no_argument, NULL, OPT_AS_PID1 },
-	{ "share-net", no_argument, NULL, OPT_SHARE_NET },
+	{ "share-net", no_argument, NULL, OPT_NET },
+	{ "lo-down", no_argument, NULL, OPT_NET },
+	{ "veth", optional_argument, NULL, OPT_NET },
+	{ "nat", no_argument, NULL, OPT_NET },
+	{ "publish", required_argument, NULL, OPT_NET },
+	{ "network", required_argument, NULL, OPT_NET },
+	{ "netns-name", required_argument, NULL, OPT_NET },
+	{ "join-netns", required_argument, NULL, OPT_NET },
 	{ "netdev", required_argument, NULL, OPT_NETDEV },
 	{ "cap-add", required_argument, NULL, OPT_CAP_ADD },
 	{ "cap-drop", required_argument, NULL, OPT_CAP_DROP },
@@ -138,6 +228,30 @@ static const struct option run_options[] = {
 	{ "color", no_argument, NULL, OPT_COLOR },
 	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
 	{ "ring-size", required_argument, NULL, OPT_RING_SIZE },
+	{ "record", required_argument, NULL, OPT_RECORD },
+	{ "tree", no_argument, NULL, OPT_TREE },
+	{ "dot", required_argument, NULL, OPT_DOT },
+	{ "comm", required_argument, NULL, OPT_COMM },
+	{ "pid", required_argument, NULL, OPT_PID },
+	{ "signal", required_argument, NULL, OPT_SIGNAL },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const struct option replay_options[] = {
+	{ "json", no_argument, NULL, 'j' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "events", required_argument, NULL, OPT_EVENTS },
+	{ "pid-view", required_argument, NULL, OPT_PID_VIEW },
+	{ "abs-time", no_argument, NULL, OPT_ABS_TIME },
+	{ "color", no_argument, NULL, OPT_COLOR },
+	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
+	{ "tree", no_argument, NULL, OPT_TREE },
+	{ "dot", required_argument, NULL, OPT_DOT },
+	{ "comm", required_argument, NULL, OPT_COMM },
+	{ "pid", required_argument, NULL, OPT_PID },
+	{ "signal", required_argument, NULL, OPT_SIGNAL },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -190,6 +304,44 @@ static int parse_output_opt(struct gb_opts *o, int c, const char *cmd, const cha
 			return -1;
 		}
 		return 1;
+	case OPT_RECORD:
+	case OPT_DOT:
+		if (!*arg) {
+			gb_err("%s: --%s needs a file name", cmd, c == OPT_DOT ? "dot" : "record");
+			return -1;
+		}
+		*(c == OPT_DOT ? &o->dot : &o->record) = arg;
+		return 1;
+	case OPT_TREE:
+		o->tree = 1;
+		return 1;
+	case OPT_COMM:
+		err = gb_filter_add_comm(&o->filter, arg, &bad);
+		if (err) {
+			gb_err("%s: --comm: %s at '%s'", cmd,
+			       err == -E2BIG ? "more than 16 names" : "an empty name", bad);
+			return -1;
+		}
+		return 1;
+	case OPT_PID:
+		err = gb_filter_add_pid(&o->filter, arg, &bad);
+		if (err) {
+			gb_err("%s: --pid: %s at '%s'", cmd,
+			       err == -E2BIG ? "more than 16 PIDs" : "not a PID from 1 to 4194304",
+			       bad);
+			return -1;
+		}
+		return 1;
+	case OPT_SIGNAL:
+		err = gb_filter_add_signal(&o->filter, arg, &bad);
+		if (err) {
+			gb_err("%s: --signal: %s at '%s'", cmd,
+			       err == -E2BIG ? "more than 16 signals"
+					     : "not a signal name (USR1, SIGTERM, RTMIN+2) or number",
+			       bad);
+			return -1;
+		}
+		return 1;
 	case 'v':
 		o->verbose++;
 		return 1;
@@ -211,13 +363,13 @@ static void unknown_option(const char *cmd, int c, char **argv)
 
 int gb_opts_parse_run(struct gb_opts *o, int argc, char **argv, int *help)
 {
-	int c, r;
+	int c, r, idx;
 
 	*help = 0;
 	optind = 1;
 	opterr = 0;
 	/* '+': stop at COMMAND, so its own options are left alone */
-	while ((c = getopt_long(argc, argv, "+:jo:vh", run_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:jo:vh", run_options, &idx)) != -1) {
 		r = parse_output_opt(o, c, "run", optarg);
 		if (r < 0)
 			return GB_EXIT_USAGE;
@@ -227,9 +379,16 @@ int gb_opts_parse_run(struct gb_opts *o, int argc, char **argv, int *help)
 		case OPT_AS_PID1:
 			o->as_pid1 = 1;
 			break;
-		case OPT_SHARE_NET:
-			o->share_net = 1;
+		case OPT_NET: {
+			const char *name = run_options[idx].name;
+
+			/* "--veth A,B" as well as "--veth=A,B": getopt only knows the latter */
+			if (!optarg && optind < argc && gb_net_opt_arg_fits(name, argv[optind]))
+				optarg = argv[optind++];
+			if (gb_net_opt_parse(&o->net, name, optarg))
+				return GB_EXIT_USAGE;
 			break;
+		}
 		case OPT_NETDEV:
 			if (!*optarg || strlen(optarg) >= 16 || strchr(optarg, '/') ||
 			    strchr(optarg, ' ')) {
@@ -275,7 +434,7 @@ int gb_opts_parse_run(struct gb_opts *o, int argc, char **argv, int *help)
 			return GB_EXIT_USAGE;
 		}
 	}
-	if (o->n_netdevs && o->share_net) {
+	if (o->n_netdevs && o->net.mode == GB_NET_SHARE) {
 		gb_err("run: --netdev needs the sandbox's own network namespace, not --share-net");
 		return GB_EXIT_USAGE;
 	}
@@ -283,6 +442,40 @@ int gb_opts_parse_run(struct gb_opts *o, int argc, char **argv, int *help)
 		gb_err("run: no COMMAND given (usage: glassbox run [OPTIONS] -- COMMAND [ARGS...])");
 		return GB_EXIT_USAGE;
 	}
+	if (gb_net_opts_finish(&o->net))
+		return GB_EXIT_USAGE;
 	o->argv = argv + optind;
+	return 0;
+}
+
+int gb_opts_parse_replay(struct gb_opts *o, int argc, char **argv, int *help)
+{
+	int c, r;
+
+	*help = 0;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":jo:vh", replay_options, NULL)) != -1) {
+		r = parse_output_opt(o, c, "replay", optarg);
+		if (r < 0)
+			return GB_EXIT_USAGE;
+		if (r)
+			continue;
+		if (c == 'h') {
+			*help = 1;
+			return 1;
+		}
+		unknown_option("replay", c, argv);
+		return GB_EXIT_USAGE;
+	}
+	if (optind >= argc) {
+		gb_err("replay: no FILE given (usage: glassbox replay [OPTIONS] FILE)");
+		return GB_EXIT_USAGE;
+	}
+	if (optind + 1 < argc) {
+		gb_err("replay: one FILE only ('%s' is one too many)", argv[optind + 1]);
+		return GB_EXIT_USAGE;
+	}
+	o->replay_file = argv[optind];
 	return 0;
 }

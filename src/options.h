@@ -4,8 +4,11 @@
 #define GB_OPTIONS_H
 
 #include <stdint.h>
+#include <stdio.h>
+#include "filter.h"
 #include "format.h"
 #include "harden.h"
+#include "net.h"
 
 #define GB_RING_SIZE_DEFAULT (4u << 20)
 #define GB_RING_SIZE_MIN (64u << 10)
@@ -20,17 +23,24 @@ struct gb_opts {
 	struct gb_format_opts fmt;
 	int color_mode;              /* -1 auto (a TTY and no NO_COLOR), 0 off, 1 on */
 	uint32_t kind_mask;          /* --events */
+	struct gb_filter filter;     /* --comm, --pid, --signal (kind_mask copied in) */
+	const char *record;          /* --record FILE (run, trace) */
+	int tree;                    /* --tree */
+	const char *dot;             /* --dot FILE */
 	uint64_t ring_size;          /* --ring-size */
 	int verbose;
 
 	/* run */
 	int as_pid1;
 	uint64_t stop_timeout_ms;    /* --stop-timeout: grace after a stop signal */
-	int share_net;               /* --share-net: keep the host's network namespace */
+	struct gb_net_opts net;      /* --share-net, --veth, --publish, ... (net.h) */
 	char *netdevs[GB_OPT_NETDEV_MAX]; /* --netdev IFNAME: lent to the sandbox */
 	unsigned int n_netdevs;
 	struct gb_harden harden;     /* --cap-add, --cap-drop, --user */
 	char **argv;                 /* COMMAND [ARGS...] */
+
+	/* replay */
+	const char *replay_file;     /* FILE, "-" for stdin */
 };
 
 void gb_opts_defaults(struct gb_opts *o);
@@ -38,6 +48,16 @@ void gb_opts_defaults(struct gb_opts *o);
  * 1 with *help set when --help was asked. */
 int gb_opts_parse_run(struct gb_opts *o, int argc, char **argv, int *help);
 void gb_usage_run(FILE *f);
+/* argv[0] is "replay"; same return convention. */
+int gb_opts_parse_replay(struct gb_opts *o, int argc, char **argv, int *help);
+void gb_usage_replay(FILE *f);
+/* The "Output:" part of the help every event-printing subcommand shares. */
+void gb_usage_output(FILE *f, int live);
+
+/* The event kinds the kernel must send for these options: --events, plus what --tree
+ * and --dot need; narrowed to the signal kinds by --signal when nothing else needs
+ * more. User space filters the rest out before printing. */
+uint32_t gb_kernel_kind_mask(const struct gb_opts *o);
 
 /* Strict parsers, exposed for unit tests. Return 0 or -EINVAL/-ERANGE. */
 int gb_parse_ring_size(const char *s, uint64_t *out);

@@ -124,7 +124,7 @@ static void errno_field(struct gb_outbuf *b, int ret, int *first)
 	key_i64(b, "ret", ret, first);
 	if (ret < 0) {
 		gb_json_key(b, "error", first);
-		gb_json_str(b, strerrorname_np(-ret) ? strerrorname_np(-ret) : "?", 32);
+		gb_json_str(b, gb_errno_name(ret), 32);
 	}
 }
 

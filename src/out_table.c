@@ -123,7 +123,7 @@ static void details_clone(struct table_sink *t, struct line *l, const struct gb_
 
 	if (e->ret < 0) {
 		gb_clone_flags_str(e->flags, flags, sizeof(flags), "|");
-		lprintf(l, "failed %s flags=%s", strerrorname_np(-e->ret) ?: "?",
+		lprintf(l, "failed %s flags=%s", gb_errno_name(e->ret),
 			flags[0] ? flags : "0");
 		return;
 	}
@@ -196,7 +196,7 @@ static void details_signal(struct table_sink *t, struct line *l, const struct gb
 		break;
 	case GB_EV_SIGNAL_FAILED:
 		lprintf(l, " -> pid %d failed %s", (int32_t)e->target.own_pid,
-			strerrorname_np(-e->result) ?: "?");
+			gb_errno_name(e->result));
 		break;
 	}
 }
@@ -234,7 +234,7 @@ static void details_setns(struct line *l, const struct gb_ev_setns *e)
 
 	lprintf(l, "fd %d %s ns %u", e->fd, ft ? ft : "?", e->target_ino);
 	if (e->ret < 0) {
-		lprintf(l, " failed %s", strerrorname_np(-e->ret) ?: "?");
+		lprintf(l, " failed %s", gb_errno_name(e->ret));
 		return;
 	}
 	details_nsset_diff(l, &e->before, &e->after);
@@ -247,7 +247,7 @@ static void details_unshare(struct line *l, const struct gb_ev_unshare *e)
 	gb_clone_flags_str(e->flags, flags, sizeof(flags), "|");
 	lprintf(l, "%s", flags[0] ? flags : "0");
 	if (e->ret < 0) {
-		lprintf(l, " failed %s", strerrorname_np(-e->ret) ?: "?");
+		lprintf(l, " failed %s", gb_errno_name(e->ret));
 		return;
 	}
 	details_nsset_diff(l, &e->before, &e->after);
@@ -260,7 +260,7 @@ static void details_netdev(struct line *l, const struct gb_ev_netdev_move *e)
 	lstr(l, e->new_name, GB_IFNAME_LEN);
 	lprintf(l, " (ifindex %d, netns %u)", e->new_ifindex, e->new_netns);
 	if (e->ret < 0)
-		lprintf(l, " failed %s", strerrorname_np(-e->ret) ?: "?");
+		lprintf(l, " failed %s", gb_errno_name(e->ret));
 	if (e->info & GB_NETDEV_KERNEL)
 		lprintf(l, " [by the kernel: its namespace died]");
 	else if (e->info & GB_NETDEV_NO_REQUEST)

@@ -23,6 +23,8 @@
 #include "observe.h"
 #include "privs.h"
 #include "probe.h"
+#include "record.h"
+#include "tree.h"
 #include "run.h"
 #include "spawn.h"
 #include "util.h"
@@ -36,9 +38,14 @@ static const int handled[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR
  * wakes the consumer only past a fill threshold, so this bounds live-output latency. */
 #define GB_POLL_MS 100
 
+/*
+ * The chain, in order: the record file (every record the kernel sent), the filters in
+ * front of the printer, the tree (every record; it writes after the printer's last
+ * flush because it comes after it).
+ */
 struct gb_sink *gb_sinks_from_opts(struct gb_opts *o, int *fd_out)
 {
-	struct gb_sink *s;
+	struct gb_sink *printer = NULL, *filter = NULL, *rec = NULL, *tree = NULL;
 	int fd = STDOUT_FILENO;
 
 	*fd_out = -1;
@@ -54,13 +61,44 @@ struct gb_sink *gb_sinks_from_opts(struct gb_opts *o, int *fd_out)
 		o->fmt.color = !o->json && isatty(fd) && !getenv("NO_COLOR");
 	else
 		o->fmt.color = o->color_mode;
-	s = o->json ? gb_json_sink_new(fd, &o->fmt) : gb_table_sink_new(fd, &o->fmt);
-	if (!s) {
-		gb_err("out of memory");
-		if (*fd_out >= 0)
-			close(*fd_out), *fd_out = -1;
+	printer = o->json ? gb_json_sink_new(fd, &o->fmt) : gb_table_sink_new(fd, &o->fmt);
+	if (!printer)
+		goto oom;
+	o->filter.kind_mask = o->kind_mask;
+	filter = gb_filter_sink_new(&o->filter, printer);
+	if (!filter)
+		goto oom;
+	printer = NULL; /* the filter owns it */
+	if (o->record) {
+		rec = gb_record_sink_new(o->record);
+		if (!rec) {
+			gb_err("cannot create --record %s: %s", o->record, strerror(errno));
+			goto fail;
+		}
 	}
-	return s;
+	if (o->tree || o->dot) {
+		/* the tree is text: with JSON on stdout it goes to stderr */
+		tree = gb_tree_sink_new(!o->tree ? -1 : o->json ? STDERR_FILENO : fd, o->dot);
+		if (!tree) {
+			gb_err("cannot create --dot %s: %s", o->dot ? o->dot : "", strerror(errno));
+			goto fail;
+		}
+	}
+	filter->next = tree;
+	if (!rec)
+		return filter;
+	rec->next = filter;
+	return rec;
+oom:
+	gb_err("out of memory");
+fail:
+	gb_sinks_destroy(printer);
+	gb_sinks_destroy(filter);
+	gb_sinks_destroy(tree);
+	gb_sinks_destroy(rec);
+	if (*fd_out >= 0)
+		close(*fd_out), *fd_out = -1;
+	return NULL;
 }
 
 void gb_run_info_fill(struct gb_run_info *info, uint32_t root_pidns, uint32_t root_level)
@@ -214,14 +252,14 @@ static int open_signals(sigset_t *ignored)
 int gb_cmd_run(struct gb_opts *o)
 {
 	struct gb_observe_opts oo = {
-		.kind_mask = o->kind_mask,
+		.kind_mask = gb_kernel_kind_mask(o),
 		.ring_size = o->ring_size,
 		.wakeup_bytes = o->ring_size / 8,
 	};
 	struct gb_spawn_opts so = {
 		.argv = o->argv,
 		.as_pid1 = o->as_pid1,
-		.new_netns = !o->share_net,
+		.new_netns = gb_net_clone_flags(&o->net) != 0,
 		.harden = &o->harden,
 	};
 	struct gb_netdev_guard guard = { 0, -1 };
@@ -231,10 +269,12 @@ int gb_cmd_run(struct gb_opts *o)
 	struct gb_sandbox sb;
 	struct gb_run_info info;
 	struct gb_summary sum;
+	struct gb_net_state net;
 	char path[4096], msg[512];
 	int err, sigfd = -1, out_fd = -1, status, code = GB_EXIT_FAILURE;
 
 	gb_verbose = o->verbose;
+	gb_net_state_init(&net);
 	if (gb_check_privileges("run"))
 		return GB_EXIT_NOPERM;
 	err = gb_resolve_command(o->argv[0], path, sizeof(path));
@@ -243,26 +283,43 @@ int gb_cmd_run(struct gb_opts *o)
 		return err == -ENOENT ? GB_EXIT_NOT_FOUND : GB_EXIT_CANNOT_EXEC;
 	}
 	so.path = path;
+	/* host checks (subnet, ports, join target) before anything is loaded or created */
+	if (gb_net_prepare(&o->net, &net)) {
+		gb_net_teardown(&net);
+		return GB_EXIT_FAILURE;
+	}
 
-	if (gb_features_probe(&feat))
-		return GB_EXIT_NOFEATURE;
+	if (gb_features_probe(&feat)) {
+		code = GB_EXIT_NOFEATURE;
+		goto out;
+	}
 	err = gb_observer_open(&ob, &oo, &feat, NULL);
 	gb_features_free(&feat);
-	if (err)
-		return err == -ENOTSUP ? GB_EXIT_NOFEATURE : GB_EXIT_FAILURE;
+	if (err) {
+		code = err == -ENOTSUP ? GB_EXIT_NOFEATURE : GB_EXIT_FAILURE;
+		goto out;
+	}
 
 	sigfd = open_signals(&so.ignored);
 	if (sigfd < 0)
 		goto out;
-	if (gb_sandbox_create(&sb, &so))
+	if (gb_net_clone_enter(&net))
 		goto out;
+	err = gb_sandbox_create(&sb, &so);
+	gb_net_clone_leave(&net);
+	if (err)
+		goto out;
+	/* the child waits: its network before anything else can start in it */
+	if (gb_net_host_setup(&o->net, sb.pid, &net))
+		goto kill;
 	sinks = gb_sinks_from_opts(o, &out_fd);
 	if (!sinks)
 		goto kill;
 	gb_observer_set_sinks(ob, sinks);
 	if (gb_observer_add_pidns(ob, sb.pidns, sb.level))
 		goto kill;
-	if (!o->share_net && gb_observer_watch_netns(ob, sb.pid, sb.netns, sb.level))
+	if (o->net.mode != GB_NET_SHARE &&
+	    gb_observer_watch_netns(ob, sb.pid, sb.netns, sb.level))
 		goto kill;
 	gb_run_info_fill(&info, sb.pidns, sb.level);
 	if (gb_sinks_begin(sinks, &info)) {
@@ -294,6 +351,7 @@ kill:
 	gb_sandbox_kill(&sb);
 	gb_netdev_guard_stop(&guard);
 out:
+	gb_net_teardown(&net);
 	gb_observer_close(ob);
 	gb_sinks_destroy(sinks);
 	if (out_fd >= 0)

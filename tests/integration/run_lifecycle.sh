@@ -3,6 +3,9 @@
 # takes the whole sandbox with it and leaves nothing behind.
 . "$(dirname "$0")/lib.sh"
 need_root
+# job control: a script's background jobs otherwise start with SIGINT ignored, and
+# glassbox keeps a signal it was started ignoring ignored
+set -m
 MARK="gbtest-life-$$"
 
 # SIGTERM to glassbox -> init -> COMMAND, which traps it and exits 42

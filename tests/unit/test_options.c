@@ -85,7 +85,7 @@ static void parse_run__all_options__set(void **state)
 			 0);
 	assert_string_equal(o.output, "/tmp/x");
 	assert_true(o.as_pid1);
-	assert_true(o.share_net);
+	assert_int_equal(o.net.mode, GB_NET_SHARE);
 	assert_int_equal(o.fmt.pid_view, GB_PID_VIEW_OWN);
 	assert_true(o.fmt.abs_time);
 	assert_int_equal(o.color_mode, 0);
