@@ -53,7 +53,7 @@ static struct mnl_socket *sandbox_socket(void)
 
 	if (setns(FD_SANDBOX, CLONE_NEWNET))
 		return NULL;
-	s = gb_nl_open();
+	s = gb_ndnl_open();
 	err = errno;
 	if (setns(FD_HOST, CLONE_NEWNET))
 		_exit(1); /* cannot happen for root; never act from the wrong namespace */
@@ -71,17 +71,17 @@ static struct mnl_socket *sandbox_socket(void)
 static int give_back(struct mnl_socket *sb, const struct lent *l)
 {
 	char now[GB_IFNAME_LEN], pat[GB_IFNAME_LEN];
-	int err = gb_nl_link_move(sb, l->sb_ifindex, l->name, FD_HOST);
+	int err = gb_ndnl_link_move(sb, l->sb_ifindex, l->name, FD_HOST);
 
 	if (err != -EEXIST)
 		return err;
-	if (gb_nl_link_name(sb, l->sb_ifindex, now) == -ENODEV) {
+	if (gb_ndnl_link_name(sb, l->sb_ifindex, now) == -ENODEV) {
 		gb_err("--netdev %s is back, but under the name the sandbox gave it: %s was "
 		       "taken in the meantime", l->name, l->name);
 		return 0;
 	}
 	snprintf(pat, sizeof(pat), "%.*s%%d", GB_IFNAME_LEN - 4, l->name);
-	err = gb_nl_link_move(sb, l->sb_ifindex, pat, FD_HOST);
+	err = gb_ndnl_link_move(sb, l->sb_ifindex, pat, FD_HOST);
 	if (!err)
 		gb_err("--netdev %s is back, but renamed after the pattern %s: %s and %s were "
 		       "taken in the meantime", l->name, pat, l->name, now);
@@ -120,7 +120,7 @@ static void __attribute__((noreturn)) guard_main(char *const *names, size_t n)
 	signal(SIGHUP, SIG_IGN);
 	signal(SIGPIPE, SIG_IGN);
 
-	host = gb_nl_open();
+	host = gb_ndnl_open();
 	sb = sandbox_socket();
 	if (!host || !sb) {
 		say("rtnetlink socket: %s", strerror(errno));
@@ -131,9 +131,9 @@ static void __attribute__((noreturn)) guard_main(char *const *names, size_t n)
 		int32_t ifindex;
 
 		snprintf(l->name, sizeof(l->name), "%s", names[moved]);
-		err = gb_nl_link_index(host, l->name, &ifindex);
+		err = gb_ndnl_link_index(host, l->name, &ifindex);
 		if (!err)
-			err = gb_nl_link_move(host, ifindex, NULL, FD_SANDBOX);
+			err = gb_ndnl_link_move(host, ifindex, NULL, FD_SANDBOX);
 		if (err) {
 			give_all_back(sb, lent, moved);
 			say("--netdev %s: %s", l->name,
@@ -142,7 +142,7 @@ static void __attribute__((noreturn)) guard_main(char *const *names, size_t n)
 					     : strerror(-err));
 			_exit(1);
 		}
-		err = gb_nl_link_index(sb, l->name, &l->sb_ifindex);
+		err = gb_ndnl_link_index(sb, l->name, &l->sb_ifindex);
 		if (err) { /* it moved but cannot be found: the sandbox cannot have acted yet */
 			moved++;
 			say("--netdev %s: not found in the sandbox after the move: %s", l->name,

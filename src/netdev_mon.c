@@ -106,7 +106,7 @@ static uint32_t resolve_new_netns(struct gb_netdev_mon *m, uint32_t from, int32_
 	if (from == m->host_netns)
 		return ino_of_nsid(m, nsid);
 	from_id = nsid_of_ino(m, from);
-	if (from_id < 0 || gb_nl_get_nsid(m->query, m->host_fd, from_id, &host_there))
+	if (from_id < 0 || gb_ndnl_get_nsid(m->query, m->host_fd, from_id, &host_there))
 		return 0;
 	return host_there >= 0 && host_there == nsid ? m->host_netns : 0;
 }
@@ -160,7 +160,7 @@ static int read_listener(struct gb_netdev_mon *m)
 		     nlh = mnl_nlmsg_next(nlh, &rest)) {
 			struct gb_nd_note n;
 
-			if (gb_nl_parse_link(nlh, &n))
+			if (gb_ndnl_parse_link(nlh, &n))
 				continue;
 			n.netns = netns;
 			n.ts_ns = now_ns();
@@ -266,7 +266,7 @@ int gb_netdev_mon_watch_pid(struct gb_netdev_mon *m, pid_t pid, uint32_t root_le
 		err = -EINVAL; /* the host is always listened to, and never a traced namespace */
 	else if (!err) {
 		/* the fd is closed right after: only the id remains, no reference */
-		err = gb_nl_ensure_nsid(m->query, fd, &nsid);
+		err = gb_ndnl_ensure_nsid(m->query, fd, &nsid);
 		if (!err && nsid_of_ino(m, ino) < 0) {
 			if (m->n_ids == GB_ND_MAX_IDS)
 				err = -ENOSPC;
@@ -306,12 +306,12 @@ struct gb_netdev_mon *gb_netdev_mon_new(struct glassbox_bpf *skel, uint32_t root
 	m->corr = gb_nd_corr_new(m->host_netns, on_emit, m);
 	if (!m->corr || gb_nd_corr_watch(m->corr, m->host_netns, root_level, 0))
 		goto fail;
-	m->query = gb_nl_open();
+	m->query = gb_ndnl_open();
 	m->listen = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC | SOCK_NONBLOCK);
 	if (!m->query || !m->listen)
 		goto fail;
 	/* a host with an id for itself tags its own notifications with it */
-	if (!gb_nl_get_nsid(m->query, m->host_fd, -1, &self_id) && self_id >= 0) {
+	if (!gb_ndnl_get_nsid(m->query, m->host_fd, -1, &self_id) && self_id >= 0) {
 		m->ids[0].nsid = self_id;
 		m->ids[0].ino = m->host_netns;
 		m->n_ids = 1;
@@ -326,7 +326,7 @@ struct gb_netdev_mon *gb_netdev_mon_new(struct glassbox_bpf *skel, uint32_t root
 		setsockopt(mnl_socket_get_fd(m->listen), SOL_SOCKET, SO_RCVBUF, &rcvbuf,
 			   sizeof(rcvbuf));
 	/* what is in the host now, so that an arrival can be told from a state change */
-	err = gb_nl_link_dump(m->query, on_known, m);
+	err = gb_ndnl_link_dump(m->query, on_known, m);
 	if (err) {
 		errno = -err;
 		goto fail;

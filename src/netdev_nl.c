@@ -11,7 +11,7 @@
 #include <linux/rtnetlink.h>
 #include "netdev_nl.h"
 
-struct mnl_socket *gb_nl_open(void)
+struct mnl_socket *gb_ndnl_open(void)
 {
 	struct mnl_socket *s = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
 	int err;
@@ -75,7 +75,7 @@ static int nsid_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-int gb_nl_get_nsid(struct mnl_socket *s, int netns_fd, int32_t target_nsid, int32_t *nsid)
+int gb_ndnl_get_nsid(struct mnl_socket *s, int netns_fd, int32_t target_nsid, int32_t *nsid)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
@@ -98,14 +98,14 @@ int gb_nl_get_nsid(struct mnl_socket *s, int netns_fd, int32_t target_nsid, int3
 	return 0;
 }
 
-int gb_nl_ensure_nsid(struct mnl_socket *s, int netns_fd, int32_t *nsid)
+int gb_ndnl_ensure_nsid(struct mnl_socket *s, int netns_fd, int32_t *nsid)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh;
 	struct rtgenmsg *g;
 	int err;
 
-	err = gb_nl_get_nsid(s, netns_fd, -1, nsid);
+	err = gb_ndnl_get_nsid(s, netns_fd, -1, nsid);
 	if (err || *nsid >= 0)
 		return err;
 	nlh = mnl_nlmsg_put_header(buf);
@@ -117,13 +117,13 @@ int gb_nl_ensure_nsid(struct mnl_socket *s, int netns_fd, int32_t *nsid)
 	err = talk(s, nlh, NULL, NULL);
 	if (err && err != -EEXIST) /* someone else assigned one meanwhile */
 		return err;
-	err = gb_nl_get_nsid(s, netns_fd, -1, nsid);
+	err = gb_ndnl_get_nsid(s, netns_fd, -1, nsid);
 	if (!err && *nsid < 0)
 		err = -ENOENT;
 	return err;
 }
 
-int gb_nl_parse_link(const struct nlmsghdr *nlh, struct gb_nd_note *n)
+int gb_ndnl_parse_link(const struct nlmsghdr *nlh, struct gb_nd_note *n)
 {
 	const struct ifinfomsg *ifi;
 	struct nlattr *attr;
@@ -189,12 +189,12 @@ static int index_cb(const struct nlmsghdr *nlh, void *data)
 	struct index_ans *a = data;
 	struct gb_nd_note n;
 
-	if (gb_nl_parse_link(nlh, &n) == 0)
+	if (gb_ndnl_parse_link(nlh, &n) == 0)
 		a->ifindex = n.ifindex;
 	return MNL_CB_OK;
 }
 
-int gb_nl_link_index(struct mnl_socket *s, const char *name, int32_t *ifindex)
+int gb_ndnl_link_index(struct mnl_socket *s, const char *name, int32_t *ifindex)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
@@ -230,14 +230,14 @@ static int name_cb(const struct nlmsghdr *nlh, void *data)
 	struct name_ans *a = data;
 	struct gb_nd_note n;
 
-	if (gb_nl_parse_link(nlh, &n) == 0) {
+	if (gb_ndnl_parse_link(nlh, &n) == 0) {
 		a->ifindex = n.ifindex;
 		memcpy(a->name, n.name, GB_IFNAME_LEN);
 	}
 	return MNL_CB_OK;
 }
 
-int gb_nl_link_name(struct mnl_socket *s, int32_t ifindex, char name[GB_IFNAME_LEN])
+int gb_ndnl_link_name(struct mnl_socket *s, int32_t ifindex, char name[GB_IFNAME_LEN])
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
@@ -259,7 +259,7 @@ int gb_nl_link_name(struct mnl_socket *s, int32_t ifindex, char name[GB_IFNAME_L
 	return 0;
 }
 
-int gb_nl_link_move(struct mnl_socket *s, int32_t ifindex, const char *new_name, int netns_fd)
+int gb_ndnl_link_move(struct mnl_socket *s, int32_t ifindex, const char *new_name, int netns_fd)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
@@ -285,12 +285,12 @@ static int dump_cb(const struct nlmsghdr *nlh, void *data)
 	struct dump_ctx *d = data;
 	struct gb_nd_note n = { 0 };
 
-	if (gb_nl_parse_link(nlh, &n) == 0)
+	if (gb_ndnl_parse_link(nlh, &n) == 0)
 		d->cb(&n, d->data);
 	return MNL_CB_OK;
 }
 
-int gb_nl_link_dump(struct mnl_socket *s, void (*cb)(const struct gb_nd_note *n, void *data),
+int gb_ndnl_link_dump(struct mnl_socket *s, void (*cb)(const struct gb_nd_note *n, void *data),
 		    void *data)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
