@@ -540,7 +540,7 @@ static __always_inline int gb_nl_exit(long nr, long sysret, __u32 method)
 		goto out;
 	}
 	gb_netdev_fill(e, method, task, f, s, dev, ret);
-	if (ret) { /* refused: the device stayed; report where it is, not where it was asked to go */
+	if (ret) { /* refused: the device stayed; report where it is, not where it was sent */
 		__builtin_memcpy(e->new_name, s->old_name, GB_IFNAME_LEN);
 		e->new_ifindex = s->old_ifindex;
 		e->new_netns = s->old_netns;

@@ -12,9 +12,10 @@
  * A request is emitted once every watched end of it has confirmed it, or when its
  * deadline passes (then flagged GB_NETDEV_UNCONFIRMED). A move into or out of a traced
  * (sandbox) namespace seen in notifications with no request by its deadline is emitted
- * as GB_NETDEV_NO_REQUEST (asker unknown: sendmmsg, io_uring, a batched message). A device that appears in the host with the
- * hardware address of a device that had left the host earlier, with no request, is a
- * device the kernel handed back when the namespace it was in died (GB_NETDEV_KERNEL).
+ * as GB_NETDEV_NO_REQUEST (asker unknown: sendmmsg, io_uring, a batched message).
+ * A device that appears in the host with the hardware address of a device that had
+ * left the host earlier, with no request, is a device the kernel handed back when the
+ * namespace it was in died (GB_NETDEV_KERNEL).
  *
  * Pure: no I/O, time is passed in, finished events go to a callback. Unit-tested in
  * tests/unit/test_netdev_corr.c.

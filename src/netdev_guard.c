@@ -243,10 +243,13 @@ int gb_netdev_guard_start(struct gb_netdev_guard *g, pid_t sandbox_pid, char *co
 		;
 	g->pid = 0;
 out:
-	for (int *fd = (int[]){ status[0], status[1], ctl[0], ctl[1], host, sandbox, -2 }; *fd != -2;
-	     fd++)
-		if (*fd >= 0)
-			close(*fd);
+	{
+		int fds[] = { status[0], status[1], ctl[0], ctl[1], host, sandbox };
+
+		for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
+			if (fds[i] >= 0)
+				close(fds[i]);
+	}
 	return err;
 }
 

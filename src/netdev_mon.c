@@ -143,7 +143,7 @@ static int read_listener(struct gb_netdev_mon *m)
 			if (errno == EAGAIN || errno == EINTR)
 				return 0;
 			if (errno == ENOBUFS) { /* notifications were lost; go on */
-				gb_err("netdev_move: link notifications were lost (listener overflow)");
+				gb_err("netdev_move: link notifications lost (listener overflow)");
 				continue;
 			}
 			return -errno;

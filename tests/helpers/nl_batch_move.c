@@ -86,7 +86,8 @@ int main(int argc, char **argv)
 		len = put_link(&r[0], if_nametoindex("lo"), 1, 0, NULL);
 		memcpy(batch, &r[0], len);
 		len += put_link(&r[1], ifindex, 2, pid, NULL);
-		memcpy(batch + NLMSG_ALIGN(r[0].nh.nlmsg_len), &r[1], NLMSG_ALIGN(r[1].nh.nlmsg_len));
+		memcpy(batch + NLMSG_ALIGN(r[0].nh.nlmsg_len), &r[1],
+		       NLMSG_ALIGN(r[1].nh.nlmsg_len));
 	}
 	if (sendto(fd, batch, len, 0, (struct sockaddr *)&sa, sizeof(sa)) != len) {
 		perror("nl_batch_move: sendto");
