@@ -69,8 +69,10 @@
 #error "syscall numbers for sendto/sendmsg unknown on this architecture"
 #endif
 
-/* How many devices the netlink path walks in a namespace to find the one a request names. */
-#define GB_NETDEV_WALK_MAX 256
+/* How many devices the netlink path walks in a namespace to find the one a request
+ * names by name alone, and how long an ifindex hash chain may be. */
+#define GB_NETDEV_WALK_MAX 64
+#define GB_NETDEV_CHAIN_MAX 16
 /* Bytes of a netlink request parsed; ip(8) sends 40-56. */
 #define GB_NL_BUF 512
 #define GB_NL_ATTRS_MAX 24
@@ -330,30 +332,46 @@ static __always_inline __u32 gb_fd_ino(struct task_struct *task, int fd)
 	return BPF_CORE_READ(file, f_inode, i_ino);
 }
 
-/* __dev_get_by_index() / __dev_get_by_name() of the request's namespace: a bounded walk
- * of net->dev_base_head (bounded loops, not bpf_loop: libbpf 1.1 drops the func_info a
- * callback needs from programs in "?" sections). */
-static __always_inline struct net_device *gb_dev_find(struct net *net, __s32 ifindex,
-						      const __u64 *name)
+/* __dev_get_by_index(): the chain of dev_index_head the kernel hashes ifindex to
+ * (NETDEV_HASHENTRIES = 1 << 8 heads since v2.6.x). Bounded loops, not bpf_loop: a
+ * callback needs the object's BTF loaded, and the kernel refuses the linked object's. */
+static __always_inline struct net_device *gb_dev_by_index(struct net *net, __s32 ifindex)
+{
+	struct hlist_head *heads = BPF_CORE_READ(net, dev_index_head);
+	struct hlist_node *pos = NULL;
+	struct net_device *dev;
+
+	if (!heads || bpf_core_read(&pos, sizeof(pos), &heads[ifindex & 255].first))
+		return NULL;
+	for (int i = 0; i < GB_NETDEV_CHAIN_MAX && pos; i++) {
+		dev = (void *)pos - bpf_core_field_offset(struct net_device, index_hlist);
+		if (BPF_CORE_READ(dev, ifindex) == ifindex)
+			return dev;
+		pos = BPF_CORE_READ(pos, next);
+	}
+	return NULL;
+}
+
+/* __dev_get_by_name(), as a walk of dev_base_head: names hash with a per-namespace salt
+ * this side cannot compute cheaply, and requests by name alone are rare. name is
+ * zero-padded and mask has 0xff for each byte of it up to and including its NUL: the
+ * bytes of dev->name after its NUL may be left over from an older, longer name. */
+static __always_inline struct net_device *gb_dev_by_name(struct net *net, const __u64 *name,
+							 const __u64 *mask)
 {
 	struct list_head *head = (void *)net + bpf_core_field_offset(struct net, dev_base_head);
 	struct list_head *pos = head;
 	struct net_device *dev;
+	__u64 n[2];
 
 	for (int i = 0; i < GB_NETDEV_WALK_MAX; i++) {
-		__u64 n[2] = {};
-
 		pos = BPF_CORE_READ(pos, next);
 		if (!pos || pos == head)
 			return NULL;
 		dev = (void *)pos - bpf_core_field_offset(struct net_device, dev_list);
-		if (ifindex) {
-			if (BPF_CORE_READ(dev, ifindex) == ifindex)
-				return dev;
+		if (bpf_probe_read_kernel(n, sizeof(n), &dev->name))
 			continue;
-		}
-		bpf_probe_read_kernel_str(n, sizeof(n), &dev->name);
-		if (n[0] == name[0] && n[1] == name[1])
+		if (((n[0] ^ name[0]) & mask[0]) == 0 && ((n[1] ^ name[1]) & mask[1]) == 0)
 			return dev;
 	}
 	return NULL;
@@ -363,12 +381,27 @@ static __always_inline struct net_device *gb_dev_find(struct net *net, __s32 ifi
 struct gb_nl_req {
 	__u32 seq;
 	__s32 ifindex;
-	__u64 name[2]; /* IFLA_IFNAME: the device (ifindex 0) or its new name */
+	__u64 name[2]; /* IFLA_IFNAME: the device (ifindex 0) or its new name; bytes past */
+	__u64 mask[2]; /* its NUL are junk: mask has 0xff for each byte up to the NUL */
 	__u32 ns_pid;
 	__s32 ns_fd;
 	__u32 has_pid;
 	__u32 has_fd;
 };
+
+/* mask[]: 0xff for the first len bytes of a 16-byte name, as two words in memory order */
+static __always_inline void gb_name_mask(__u32 len, __u64 *mask)
+{
+	if (len > GB_IFNAME_LEN)
+		len = GB_IFNAME_LEN;
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	mask[0] = len >= 8 ? ~0ull : (1ull << (8 * len)) - 1;
+	mask[1] = len >= 16 ? ~0ull : len <= 8 ? 0 : (1ull << (8 * (len - 8))) - 1;
+#else
+	mask[0] = len >= 8 ? ~0ull : len == 0 ? 0 : ~0ull << (8 * (8 - len));
+	mask[1] = len >= 16 ? ~0ull : len <= 8 ? 0 : ~0ull << (8 * (16 - len));
+#endif
+}
 
 /* Read and parse the first netlink message of a sendmsg/sendto; 0 if it is a move request. */
 static __always_inline int gb_nl_parse(long nr, unsigned long a1, unsigned long a2,
@@ -437,13 +470,10 @@ static __always_inline int gb_nl_parse(long nr, unsigned long a1, unsigned long 
 		off += (nla_len + 3) & ~3u;
 	}
 	if (name_len) {
-		__u8 *name = (__u8 *)r->name;
-
-		/* the buffer's slack keeps all 16 bytes inside; clear what is past the NUL */
-		bpf_probe_read_kernel(name, GB_IFNAME_LEN, &sc->buf[name_off & (GB_NL_BUF - 1)]);
-		for (int k = 0; k < GB_IFNAME_LEN; k++)
-			if ((__u32)k >= name_len - 1)
-				name[k] = 0;
+		/* the buffer's slack keeps all 16 bytes inside; what is past the NUL is
+		 * masked out rather than cleared (a byte loop costs the verifier dearly) */
+		bpf_probe_read_kernel(r->name, GB_IFNAME_LEN, &sc->buf[name_off & (GB_NL_BUF - 1)]);
+		gb_name_mask(name_len, r->mask);
 	}
 	return r->has_pid || r->has_fd ? 0 : -1;
 }
@@ -455,8 +485,8 @@ static __always_inline int gb_nl_enter(long nr, unsigned long a0, unsigned long 
 	struct task_struct *task;
 	struct gb_netdev_start s = {};
 	struct gb_nl_req r = {};
-	__u64 zero_name[2] = {};
 	struct net_device *dev;
+	struct net *net;
 	struct sock *sk;
 	__u64 id;
 
@@ -467,8 +497,8 @@ static __always_inline int gb_nl_enter(long nr, unsigned long a0, unsigned long 
 	if (!sk || gb_nl_parse(nr, a1, a2, &r))
 		return 0;
 	/* With an ifindex the device is that one and IFLA_IFNAME is its new name. */
-	dev = gb_dev_find(BPF_CORE_READ(sk, __sk_common.skc_net.net), r.ifindex,
-			  r.ifindex ? zero_name : r.name);
+	net = BPF_CORE_READ(sk, __sk_common.skc_net.net);
+	dev = r.ifindex ? gb_dev_by_index(net, r.ifindex) : gb_dev_by_name(net, r.name, r.mask);
 	if (!dev)
 		return 0; /* no such device here: the request creates one, not a move */
 	gb_start_read(dev, &s);

@@ -11,15 +11,13 @@
 int gb_cmd_probe(void);
 
 /* netdev_move has its own ladder: fentry, kprobe, then rtnetlink (netdev_probe.c) */
-static void print_netdev(void)
+static void print_netdev(const struct gb_features *f)
 {
 	struct gb_netdev_caps caps;
 	struct gb_netdev_plan p;
-	int err = gb_netdev_caps_probe(&caps);
 
-	if (err) {
-		printf("  %-16s unavailable: reading the kernel's BTF failed: %s\n",
-		       gb_kind_name(GB_EV_NETDEV_MOVE), strerror(-err));
+	if (gb_netdev_caps_from_features(f, &caps)) {
+		printf("  %-16s unavailable: %s\n", gb_kind_name(GB_EV_NETDEV_MOVE), f->btf_why);
 		return;
 	}
 	gb_netdev_choose(&caps, &p);
@@ -73,7 +71,7 @@ int gb_cmd_probe(void)
 				       choice[i].tp.why_not[m]);
 		}
 	}
+	print_netdev(&f);
 	gb_features_free(&f);
-	print_netdev();
 	return 0;
 }

@@ -2,10 +2,10 @@
 /*
  * Choosing how to observe netdev_move (see netdev_probe.h and bpf/netdev.bpf.c).
  *
- * The probes try rather than guess: an fentry program is loaded and attached on the
- * move function itself (this kernel answers EPERM), kprobes need the kprobe PMU or
- * tracefs kprobe_events (absent without CONFIG_KPROBES), and the netlink path needs a
- * sys_enter/sys_exit program: tp_btf, raw_tp, or the tracefs raw_syscalls tracepoints.
+ * The capabilities come from the general probe (probe.c: each mechanism tried once,
+ * GLASSBOX_PROBE_DISABLE applied), narrowed to what netdev_move needs: fentry must
+ * also attach to the move function itself, kprobes need its symbol, and the netlink
+ * path needs sys_enter/sys_exit as tp_btf, raw_tp, or tracefs raw_syscalls events.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -41,12 +41,12 @@ int gb_netdev_choose(const struct gb_netdev_caps *c, struct gb_netdev_plan *p)
 	p->fn = GB_NETDEV_FN_NONE;
 
 	fn = first_fn(c->fn_in_btf);
-	if (fn == GB_NETDEV_FN_NONE)
+	if (!c->fentry.ok)
+		snprintf(p->why_not[GB_METHOD_FENTRY], GB_NETDEV_WHY_LEN, "%s", c->fentry.why);
+	else if (fn == GB_NETDEV_FN_NONE)
 		snprintf(p->why_not[GB_METHOD_FENTRY], GB_NETDEV_WHY_LEN,
 			 "no %s, %s or %s in the kernel's BTF", gb_netdev_fn_names[0],
 			 gb_netdev_fn_names[1], gb_netdev_fn_names[2]);
-	else if (!c->fentry.ok)
-		snprintf(p->why_not[GB_METHOD_FENTRY], GB_NETDEV_WHY_LEN, "%s", c->fentry.why);
 	else {
 		p->method = GB_METHOD_FENTRY;
 		p->fn = fn;
@@ -54,12 +54,12 @@ int gb_netdev_choose(const struct gb_netdev_caps *c, struct gb_netdev_plan *p)
 	}
 
 	fn = first_fn(c->fn_in_kallsyms);
-	if (fn == GB_NETDEV_FN_NONE)
+	if (!c->kprobe.ok)
+		snprintf(p->why_not[GB_METHOD_KPROBE], GB_NETDEV_WHY_LEN, "%s", c->kprobe.why);
+	else if (fn == GB_NETDEV_FN_NONE)
 		snprintf(p->why_not[GB_METHOD_KPROBE], GB_NETDEV_WHY_LEN,
 			 "no %s, %s or %s in kallsyms", gb_netdev_fn_names[0],
 			 gb_netdev_fn_names[1], gb_netdev_fn_names[2]);
-	else if (!c->kprobe.ok)
-		snprintf(p->why_not[GB_METHOD_KPROBE], GB_NETDEV_WHY_LEN, "%s", c->kprobe.why);
 	else {
 		p->method = GB_METHOD_KPROBE;
 		p->fn = fn;
@@ -100,20 +100,18 @@ static const struct bpf_insn ret0[] = {
 	{ .code = BPF_JMP | BPF_EXIT },
 };
 
-/* Load and attach a trivial tracing program: fentry on fn, or tp_btf on a tracepoint. */
-static int try_tracing(enum bpf_attach_type type, int btf_id)
+/* Load and attach a trivial fentry program on the move function itself: trampolines
+ * may work in general and still not on this one (notrace, inlined). */
+static int try_fentry(int btf_id)
 {
-	LIBBPF_OPTS(bpf_prog_load_opts, o, .expected_attach_type = type,
+	LIBBPF_OPTS(bpf_prog_load_opts, o, .expected_attach_type = BPF_TRACE_FENTRY,
 		    .attach_btf_id = btf_id);
 	int fd, lfd, err;
 
 	fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, NULL, "GPL", ret0, 2, &o);
 	if (fd < 0)
 		return -errno;
-	if (type == BPF_TRACE_RAW_TP)
-		lfd = bpf_raw_tracepoint_open(NULL, fd);
-	else
-		lfd = bpf_link_create(fd, 0, type, NULL);
+	lfd = bpf_link_create(fd, 0, BPF_TRACE_FENTRY, NULL);
 	err = lfd < 0 ? -errno : 0;
 	if (lfd >= 0)
 		close(lfd);
@@ -121,21 +119,8 @@ static int try_tracing(enum bpf_attach_type type, int btf_id)
 	return err;
 }
 
-static int try_raw_tp(const char *tp)
-{
-	int fd, lfd, err;
-
-	fd = bpf_prog_load(BPF_PROG_TYPE_RAW_TRACEPOINT, NULL, "GPL", ret0, 2, NULL);
-	if (fd < 0)
-		return -errno;
-	lfd = bpf_raw_tracepoint_open(tp, fd);
-	err = lfd < 0 ? -errno : 0;
-	if (lfd >= 0)
-		close(lfd);
-	close(fd);
-	return err;
-}
-
+/* Text symbols of the move functions: what a kprobe attaches to. Only read when kprobes
+ * work at all: /proc/kallsyms is large. */
 static void kallsyms_scan(int *present)
 {
 	char line[512], sym[256], type;
@@ -145,6 +130,8 @@ static void kallsyms_scan(int *present)
 	if (!f)
 		return;
 	while (fgets(line, sizeof(line), f)) {
+		if (!strstr(line, "change_net_namespace"))
+			continue;
 		if (sscanf(line, "%llx %c %255s", &addr, &type, sym) != 3)
 			continue;
 		if (type != 'T' && type != 't')
@@ -156,104 +143,49 @@ static void kallsyms_scan(int *present)
 	fclose(f);
 }
 
-static void probe_kprobe(struct gb_netdev_mech *m)
+static void mech_from(struct gb_netdev_mech *m, const struct gb_features *f, uint32_t method)
 {
-	/* libbpf attaches through the kprobe PMU, or tracefs kprobe_events on old kernels */
-	if (access("/sys/bus/event_source/devices/kprobe/type", R_OK) != 0 &&
-	    access("/sys/kernel/tracing/kprobe_events", W_OK) != 0 &&
-	    access("/sys/kernel/debug/tracing/kprobe_events", W_OK) != 0) {
-		m->ok = 0;
-		snprintf(m->why, sizeof(m->why),
-			 "no kprobe support in this kernel (no kprobe PMU, no kprobe_events)");
-		return;
-	}
-	if (libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_KPROBE, NULL) != 1) {
-		m->ok = 0;
-		snprintf(m->why, sizeof(m->why), "kprobe programs do not load here");
-		return;
-	}
-	m->ok = 1;
+	m->ok = f->mech[method].ok;
+	snprintf(m->why, sizeof(m->why), "%s", f->mech[method].why);
 }
 
-/* tracefs, wherever it is mounted, with the raw_syscalls events */
-static int raw_syscalls_tracefs(void)
+int gb_netdev_caps_from_features(const struct gb_features *f, struct gb_netdev_caps *c)
 {
-	return access("/sys/kernel/tracing/events/raw_syscalls/sys_enter/id", R_OK) == 0 ||
-	       access("/sys/kernel/debug/tracing/events/raw_syscalls/sys_enter/id", R_OK) == 0;
-}
-
-static void disable(struct gb_netdev_mech *m, uint32_t mask, uint32_t method)
-{
-	if (!(mask & (1u << method)))
-		return;
-	m->ok = 0;
-	snprintf(m->why, sizeof(m->why), "disabled by GLASSBOX_PROBE_DISABLE");
-}
-
-int gb_netdev_caps_probe(struct gb_netdev_caps *c)
-{
-	uint32_t off = 0;
-	struct btf *btf;
 	int fn, id, err;
 
 	memset(c, 0, sizeof(*c));
-	if (gb_probe_disable_parse(getenv("GLASSBOX_PROBE_DISABLE"), &off))
-		return -EINVAL;
-	if (off & GB_PROBE_DISABLE_BTF)
-		return -ENOTSUP;
-	btf = btf__load_vmlinux_btf();
-	if (!btf)
-		return -errno;
+	if (!f->have_btf)
+		return -ENOTSUP; /* every program is CO-RE */
 	for (int i = 0; i < GB_NETDEV_FN_MAX; i++)
-		c->fn_in_btf[i] = btf__find_by_name_kind(btf, gb_netdev_fn_names[i],
+		c->fn_in_btf[i] = btf__find_by_name_kind(f->vmlinux_btf, gb_netdev_fn_names[i],
 							 BTF_KIND_FUNC) > 0;
-	kallsyms_scan(c->fn_in_kallsyms);
 
+	mech_from(&c->fentry, f, GB_METHOD_FENTRY);
 	fn = first_fn(c->fn_in_btf);
-	if (fn == GB_NETDEV_FN_NONE) {
-		snprintf(c->fentry.why, sizeof(c->fentry.why), "no move function in BTF");
-	} else {
-		id = btf__find_by_name_kind(btf, gb_netdev_fn_names[fn], BTF_KIND_FUNC);
-		err = try_tracing(BPF_TRACE_FENTRY, id);
+	if (c->fentry.ok && fn != GB_NETDEV_FN_NONE) {
+		id = btf__find_by_name_kind(f->vmlinux_btf, gb_netdev_fn_names[fn], BTF_KIND_FUNC);
+		err = try_fentry(id);
 		if (err)
-			why_errno(&c->fentry, "loading an fentry program", -err);
-		else
-			c->fentry.ok = 1;
+			why_errno(&c->fentry, "attaching fentry to the move function", -err);
 	}
-	probe_kprobe(&c->kprobe);
+	mech_from(&c->kprobe, f, GB_METHOD_KPROBE);
+	if (c->kprobe.ok)
+		kallsyms_scan(c->fn_in_kallsyms);
 
-	id = btf__find_by_name_kind(btf, "btf_trace_sys_enter", BTF_KIND_TYPEDEF);
-	if (id <= 0) {
-		snprintf(c->tp_btf.why, sizeof(c->tp_btf.why), "no btf_trace_sys_enter in BTF");
-	} else {
-		err = try_tracing(BPF_TRACE_RAW_TP, id);
-		if (err)
-			why_errno(&c->tp_btf, "loading a tp_btf/sys_enter program", -err);
-		else
-			c->tp_btf.ok = 1;
+	mech_from(&c->tp_btf, f, GB_METHOD_TP_BTF);
+	if (c->tp_btf.ok && !(gb_tp_exists_btf(f, "sys_enter") && gb_tp_exists_btf(f, "sys_exit"))) {
+		c->tp_btf.ok = 0;
+		snprintf(c->tp_btf.why, sizeof(c->tp_btf.why), "no sys_enter/sys_exit in BTF");
 	}
-	err = try_raw_tp("sys_enter");
-	if (err)
-		why_errno(&c->raw_tp, "loading a raw_tp/sys_enter program", -err);
-	else
-		c->raw_tp.ok = 1;
-	if (!raw_syscalls_tracefs())
+	mech_from(&c->raw_tp, f, GB_METHOD_RAW_TP);
+	mech_from(&c->tracepoint, f, GB_METHOD_TRACEPOINT);
+	if (c->tracepoint.ok && !(gb_tp_exists_tracefs(f, "raw_syscalls", "sys_enter") &&
+				  gb_tp_exists_tracefs(f, "raw_syscalls", "sys_exit"))) {
+		c->tracepoint.ok = 0;
 		snprintf(c->tracepoint.why, sizeof(c->tracepoint.why),
-			 "tracefs with raw_syscalls events is not mounted");
-	else if (libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_TRACEPOINT, NULL) != 1)
-		snprintf(c->tracepoint.why, sizeof(c->tracepoint.why),
-			 "tracepoint programs do not load here");
-	else
-		c->tracepoint.ok = 1;
-	c->netlink.ok = 1;
-
-	disable(&c->fentry, off, GB_METHOD_FENTRY);
-	disable(&c->kprobe, off, GB_METHOD_KPROBE);
-	disable(&c->tp_btf, off, GB_METHOD_TP_BTF);
-	disable(&c->raw_tp, off, GB_METHOD_RAW_TP);
-	disable(&c->tracepoint, off, GB_METHOD_TRACEPOINT);
-	disable(&c->netlink, off, GB_METHOD_NETLINK);
-	btf__free(btf);
+			 "no raw_syscalls events in tracefs");
+	}
+	mech_from(&c->netlink, f, GB_METHOD_NETLINK);
 	return 0;
 }
 

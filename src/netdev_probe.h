@@ -6,7 +6,7 @@
  *   rtnetlink requests at sys_enter/sys_exit, confirmed by the kernel's link
  *   notifications                             (GB_METHOD_NETLINK)
  * gb_netdev_choose() is the decision alone, fed with what the kernel offers, so unit
- * tests can play any kernel; gb_netdev_caps_probe() asks this kernel;
+ * tests can play any kernel; gb_netdev_caps_from_features() asks this kernel;
  * gb_netdev_configure() switches on the chosen programs of the skeleton between
  * open and load (every netdev program is SEC("?...") and stays off otherwise).
  */
@@ -58,10 +58,11 @@ extern const char *const gb_netdev_fn_names[GB_NETDEV_FN_MAX];
 /* Pick the method; returns 0, or -ENOTSUP when nothing can observe device moves. */
 int gb_netdev_choose(const struct gb_netdev_caps *c, struct gb_netdev_plan *p);
 
-/* Fill caps from the running kernel (BTF, kallsyms, trial loads). Methods listed in
- * GLASSBOX_PROBE_DISABLE (as for every other event) count as unavailable. Returns 0 or
- * -errno when the kernel's BTF cannot be read at all. */
-int gb_netdev_caps_probe(struct gb_netdev_caps *c);
+struct gb_features;
+/* Fill caps from the general probe's findings (probe.c), plus what is particular to
+ * netdev_move: an fentry attach on the move function, its symbol for kprobes, the
+ * syscall tracepoints. Returns 0, or -ENOTSUP without kernel BTF. */
+int gb_netdev_caps_from_features(const struct gb_features *f, struct gb_netdev_caps *c);
 
 struct glassbox_bpf;
 /* Between glassbox_bpf__open() and __load(): switch on the plan's programs. 0 or -errno. */

@@ -105,12 +105,12 @@ static void on_netdev_event(void *ctx, const struct gb_ev_netdev_move *e)
 }
 
 /* Pick netdev_move's method and switch its programs on (before load). */
-static int netdev_setup(struct gb_observer *ob)
+static int netdev_setup(struct gb_observer *ob, const struct gb_features *f)
 {
 	struct gb_netdev_caps caps;
 	int err;
 
-	err = gb_netdev_caps_probe(&caps);
+	err = gb_netdev_caps_from_features(f, &caps);
 	if (err) {
 		gb_err("probing for netdev_move failed: %s", strerror(-err));
 		return err;
@@ -197,7 +197,7 @@ int gb_observer_open(struct gb_observer **out, const struct gb_observe_opts *o,
 	}
 
 	if (o->kind_mask & (1u << GB_EV_NETDEV_MOVE)) {
-		err = netdev_setup(ob);
+		err = netdev_setup(ob, f);
 		if (err)
 			goto fail;
 	}
