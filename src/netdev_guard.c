@@ -143,11 +143,12 @@ static void __attribute__((noreturn)) guard_main(char *const *names, size_t n)
 			_exit(1);
 		}
 		err = gb_ndnl_link_index(sb, l->name, &l->sb_ifindex);
-		if (err) { /* it moved but cannot be found: the sandbox cannot have acted yet */
-			moved++;
+		if (err) { /* moved, but not found there: COMMAND has not started, so only a
+			    * failing socket does that; this one cannot be given back */
+			give_all_back(sb, lent, moved);
 			say("--netdev %s: not found in the sandbox after the move: %s", l->name,
 			    strerror(-err));
-			_exit(1); /* the namespace dies with our reference and takes it along */
+			_exit(1);
 		}
 	}
 	if (write(FD_STATUS, "OK", 2) != 2) /* glassbox died while we were moving them */
