@@ -157,7 +157,10 @@ static __always_inline void gb_ids_read(struct task_struct *task, __u32 root_lev
 
 /* ---- the filter ------------------------------------------------------------------ */
 
-static const struct gb_ns_filter gb_filter_all = { .root_level = 0 };
+/* The filter value --all gives every task. One definition in maps.bpf.c: a static
+ * const copy in each linked file made the kernel reject the object's BTF ("Invalid
+ * offset" in .rodata), and libbpf then loaded every program without it. */
+extern const volatile struct gb_ns_filter gb_filter_all;
 
 /*
  * Is this task inside a traced namespace? One hash lookup on the PID namespace inode;
@@ -169,7 +172,7 @@ static __always_inline const struct gb_ns_filter *gb_traced(struct task_struct *
 	__u32 ino;
 
 	if (gb_cfg_trace_all)
-		return &gb_filter_all;
+		return (const struct gb_ns_filter *)&gb_filter_all;
 	ino = gb_task_pidns(task);
 	f = bpf_map_lookup_elem(&gb_traced_pidns, &ino);
 	if (f || !gb_cfg_filter_netns)

@@ -26,6 +26,7 @@
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <bpf/libbpf.h>
+#include "glassbox/events.h" /* the skeleton names struct gb_ns_filter */
 #include "glassbox.skel.h"
 #include "netdev_mon.h"
 #include "netdev_nl.h"

@@ -16,6 +16,7 @@
 #include <bpf/libbpf.h>
 #include "netdev_probe.h"
 #include "probe.h"
+#include "glassbox/events.h" /* the skeleton names struct gb_ns_filter */
 #include "glassbox.skel.h"
 
 const char *const gb_netdev_fn_names[GB_NETDEV_FN_MAX] = {

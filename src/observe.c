@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include "glassbox/events.h" /* the skeleton names struct gb_ns_filter */
 #include "glassbox.skel.h"
 #include "decode.h"
 #include "netdev_mon.h"
