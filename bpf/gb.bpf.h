@@ -191,7 +191,10 @@ static __always_inline void gb_ids_read(struct task_struct *task, const struct g
 
 /* ---- the filter ------------------------------------------------------------------ */
 
-static const struct gb_ns_filter gb_filter_all = { .root_level = 0 };
+/* The filter value --all gives every task. One definition in maps.bpf.c: a static
+ * const copy in each linked file made the kernel reject the object's BTF ("Invalid
+ * offset" in .rodata), and libbpf then loaded every program without it. */
+extern const volatile struct gb_ns_filter gb_filter_all;
 
 /*
  * The filter entry of namespace (ino, id), if it is that namespace's: an entry user
@@ -246,7 +249,7 @@ static __always_inline const struct gb_ns_filter *gb_traced(struct task_struct *
 	__u32 ino;
 
 	if (gb_cfg_trace_all)
-		return &gb_filter_all;
+		return (const struct gb_ns_filter *)&gb_filter_all;
 	id = gb_task_pidns_id(task, &ino);
 	f = gb_ns_entry(&gb_traced_pidns, ino, id);
 	if (f || !gb_cfg_filter_netns)

@@ -10,6 +10,7 @@ struct gb_ns_filter_map gb_traced_pidns SEC(".maps");
 struct gb_ns_filter_map gb_traced_netns SEC(".maps");
 struct gb_counters_map gb_counters SEC(".maps");
 
+const volatile struct gb_ns_filter gb_filter_all = { .root_level = 0 };
 const volatile __u32 gb_cfg_trace_all = 0;
 const volatile __u32 gb_cfg_filter_netns = 0;
 const volatile __u32 gb_cfg_follow_netns = 0;

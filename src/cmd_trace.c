@@ -49,6 +49,7 @@ struct ns_ref {
 	uint32_t ino;
 	uint32_t level;    /* PID namespaces: their level; network: the root level used */
 	uint32_t root_pidns; /* network namespaces: the PID namespace PIDs are shown in */
+	pid_t pid;         /* network namespaces of --pid: that process */
 	int init_pidfd;    /* PID namespaces below ours: their init, for --exit-with-target */
 	int own;           /* glassbox's own PID namespace: never gone */
 	char path[PATH_MAX]; /* network namespaces given by name or path: what names it */
@@ -342,6 +343,8 @@ static int resolve_pid(struct trace_state *ts, const struct gb_trace_target *t)
 	}
 	/* the network namespace's tasks are shown relative to the PID namespace's root */
 	net = add_netns(ts, nfd, nino, level, pino, NULL);
+	if (net)
+		net->pid = t->pid;
 	/*
 	 * --exit-with-target waits for the process's PID namespace to end (its init's
 	 * exit ends every task in it); for the network namespace only when the process
@@ -567,10 +570,15 @@ int gb_cmd_trace(struct gb_opts *o)
 	for (int i = 0; i < ts.n_pidns; i++)
 		if (gb_observer_add_pidns(ob, ts.pidns[i].ino, ts.pidns[i].level))
 			goto out;
-	for (int i = 0; i < ts.n_netns; i++)
-		if (gb_observer_add_netns(ob, ts.netns[i].ino, ts.netns[i].level,
-					  ts.netns[i].root_pidns))
+	for (int i = 0; i < ts.n_netns; i++) {
+		struct ns_ref *r = &ts.netns[i];
+
+		if (gb_observer_add_netns(ob, r->ino, r->level, r->root_pidns))
 			goto out;
+		/* netdev_move's netlink method listens in a namespace through a process in it */
+		if (r->pid > 0 && gb_observer_watch_netns(ob, r->pid, r->ino, r->level))
+			goto out;
+	}
 	root_level = ts.n_pidns ? ts.pidns[0].level : ts.own_level;
 	gb_run_info_fill(&info, ts.n_pidns == 1 ? ts.pidns[0].ino : 0, root_level);
 	if (gb_sinks_begin(sinks, &info)) {
@@ -581,6 +589,7 @@ int gb_cmd_trace(struct gb_opts *o)
 
 	if (gb_event_loop(ob, sigfd, -1, &ops, &ts))
 		goto out;
+	gb_observer_finish(ob);
 	code = GB_EXIT_OK;
 	gb_observer_summary(ob, &sum);
 	if (gb_sinks_end(sinks, &sum))

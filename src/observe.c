@@ -7,11 +7,15 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include "glassbox/events.h" /* the skeleton names struct gb_ns_filter */
 #include "glassbox.skel.h"
 #include "decode.h"
+#include "netdev_mon.h"
+#include "netdev_probe.h"
 #include "observe.h"
 #include "syscalls.h"
 #include "util.h"
+#include <sys/epoll.h>
 
 /*
  * Every tracepoint-based family, with the program name of each variant. The clone
@@ -55,6 +59,9 @@ struct gb_observer {
 	struct gb_sink *sinks;
 	struct gb_summary sum;
 	int sink_err;
+	struct gb_netdev_plan netdev;  /* how netdev_move is observed */
+	struct gb_netdev_mon *netdev_mon; /* the netlink method's user-space half */
+	int ep;                        /* ring buffer + netdev_mon, when there is one */
 };
 
 size_t gb_observe_choose(const struct gb_features *f, struct gb_family_choice *choices,
@@ -104,6 +111,35 @@ static int on_sample(void *ctx, void *data, size_t size)
 	return 0;
 }
 
+/* netdev_move events the netlink method finished in user space */
+static void on_netdev_event(void *ctx, const struct gb_ev_netdev_move *e)
+{
+	on_sample(ctx, (void *)e, sizeof(*e));
+}
+
+/* Pick netdev_move's method and switch its programs on (before load). */
+static int netdev_setup(struct gb_observer *ob, const struct gb_features *f)
+{
+	struct gb_netdev_caps caps;
+	int err;
+
+	err = gb_netdev_caps_from_features(f, &caps);
+	if (err) {
+		gb_err("probing for netdev_move failed: %s", strerror(-err));
+		return err;
+	}
+	if (gb_netdev_choose(&caps, &ob->netdev)) {
+		gb_err("no way to observe netdev_move on this kernel: %s",
+		       ob->netdev.why_not[GB_METHOD_NETLINK]);
+		return -ENOTSUP;
+	}
+	gb_dbg("netdev_move: %s", gb_method_name(ob->netdev.method));
+	err = gb_netdev_configure(ob->skel, &ob->netdev);
+	if (err)
+		gb_err("configuring the netdev_move programs failed: %s", strerror(-err));
+	return err;
+}
+
 static int set_autoload(struct bpf_object *obj, const char *name, bool on)
 {
 	struct bpf_program *p = bpf_object__find_program_by_name(obj, name);
@@ -132,6 +168,7 @@ int gb_observer_open(struct gb_observer **out, const struct gb_observe_opts *o,
 	if (!ob)
 		return -ENOMEM;
 	ob->sinks = sinks;
+	ob->ep = -1;
 	libbpf_set_print(libbpf_print);
 
 	ob->skel = glassbox_bpf__open();
@@ -173,6 +210,12 @@ int gb_observer_open(struct gb_observer **out, const struct gb_observe_opts *o,
 			goto fail;
 	}
 
+	if (o->kind_mask & (1u << GB_EV_NETDEV_MOVE)) {
+		err = netdev_setup(ob, f);
+		if (err)
+			goto fail;
+	}
+
 	ob->skel->rodata->gb_cfg_trace_all = o->trace_all;
 	ob->skel->rodata->gb_cfg_filter_netns = o->filter_netns;
 	ob->skel->rodata->gb_cfg_follow_netns = o->follow_netns;
@@ -208,6 +251,24 @@ int gb_observer_open(struct gb_observer **out, const struct gb_observe_opts *o,
 		err = -errno;
 		gb_err("ring buffer set-up failed: %s", strerror(errno));
 		goto fail;
+	}
+	if (ob->netdev.method == GB_METHOD_NETLINK) {
+		struct epoll_event ev = { .events = EPOLLIN };
+
+		ob->netdev_mon = gb_netdev_mon_new(ob->skel, 0, on_netdev_event, ob);
+		if (!ob->netdev_mon) {
+			err = -errno;
+			gb_err("netdev_move: rtnetlink listener set-up failed: %s", strerror(errno));
+			goto fail;
+		}
+		ob->ep = epoll_create1(EPOLL_CLOEXEC);
+		if (ob->ep < 0 ||
+		    epoll_ctl(ob->ep, EPOLL_CTL_ADD, ring_buffer__epoll_fd(ob->rb), &ev) ||
+		    epoll_ctl(ob->ep, EPOLL_CTL_ADD, gb_netdev_mon_fd(ob->netdev_mon), &ev)) {
+			err = -errno;
+			gb_err("epoll set-up failed: %s", strerror(errno));
+			goto fail;
+		}
 	}
 	*out = ob;
 	return 0;
@@ -247,20 +308,61 @@ int gb_observer_add_netns(struct gb_observer *ob, uint32_t ino, uint32_t root_le
 		      "network");
 }
 
+int gb_observer_watch_netns(struct gb_observer *ob, pid_t pid, uint32_t ino, uint32_t root_level)
+{
+	int err;
+
+	if (!(ob->skel->rodata->gb_cfg_kind_mask & (1u << GB_EV_NETDEV_MOVE)))
+		return 0;
+	err = gb_netdev_trace_netns(ob->skel, ino, root_level);
+	if (err) {
+		gb_err("adding network namespace %u to the filter failed: %s", ino, strerror(-err));
+		return err;
+	}
+	if (!ob->netdev_mon)
+		return 0;
+	err = gb_netdev_mon_watch_pid(ob->netdev_mon, pid, root_level);
+	if (err)
+		gb_err("netdev_move: watching the network namespace of PID %d failed: %s",
+		       (int)pid, strerror(-err));
+	return err;
+}
+
 int gb_observer_fd(struct gb_observer *ob)
 {
-	return ring_buffer__epoll_fd(ob->rb);
+	return ob->ep >= 0 ? ob->ep : ring_buffer__epoll_fd(ob->rb);
 }
 
 int gb_observer_consume(struct gb_observer *ob)
 {
 	int n = ring_buffer__consume(ob->rb);
 
+	if (ob->netdev_mon) {
+		int m = gb_netdev_mon_process(ob->netdev_mon);
+
+		if (m < 0)
+			gb_err("netdev_move: %s", strerror(-m));
+		else if (n >= 0)
+			n += m;
+	}
 	/* also when nothing came: a sink may hold data for time's sake (the record file
 	 * writes a partial frame once a second, so that a killed glassbox loses little) */
 	if (n >= 0 && !ob->sink_err)
 		ob->sink_err = gb_sinks_flush(ob->sinks);
 	return n;
+}
+
+void gb_observer_finish(struct gb_observer *ob)
+{
+	while (gb_observer_consume(ob) > 0)
+		;
+	if (ob->netdev_mon && gb_netdev_mon_finish(ob->netdev_mon) > 0 && !ob->sink_err)
+		ob->sink_err = gb_sinks_flush(ob->sinks);
+}
+
+uint32_t gb_observer_netdev_method(const struct gb_observer *ob)
+{
+	return ob->netdev.method;
 }
 
 void gb_observer_summary(struct gb_observer *ob, struct gb_summary *sum)
@@ -284,6 +386,9 @@ void gb_observer_close(struct gb_observer *ob)
 {
 	if (!ob)
 		return;
+	gb_netdev_mon_free(ob->netdev_mon);
+	if (ob->ep >= 0)
+		close(ob->ep);
 	ring_buffer__free(ob->rb);
 	glassbox_bpf__destroy(ob->skel);
 	free(ob);

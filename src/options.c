@@ -139,6 +139,9 @@ void gb_usage_run(FILE *f)
 	      "      --netns-name NAME  show the namespace as /run/netns/NAME (ip netns) while\n"
 	      "                         the sandbox runs\n"
 	      "      --join-netns NAME|PATH  run in this existing network namespace instead\n"
+	      "      --netdev IFNAME    move the host's network device IFNAME into the\n"
+	      "                         sandbox while it runs; it comes back when glassbox\n"
+	      "                         ends, however it ends (repeatable)\n"
 	      "  --nat, --publish and --network imply --veth. Everything added to the host is\n"
 	      "  removed when glassbox ends, and after a SIGKILL too (by a reaper process).\n"
 	      "\n",
@@ -188,6 +191,7 @@ enum {
 	OPT_COLOR,
 	OPT_NO_COLOR,
 	OPT_RING_SIZE,
+	OPT_NETDEV,
 	OPT_RECORD,
 	OPT_TREE,
 	OPT_DOT,
@@ -211,6 +215,7 @@ static const struct option run_options[] = {
 	{ "network", required_argument, NULL, OPT_NET },
 	{ "netns-name", required_argument, NULL, OPT_NET },
 	{ "join-netns", required_argument, NULL, OPT_NET },
+	{ "netdev", required_argument, NULL, OPT_NETDEV },
 	{ "cap-add", required_argument, NULL, OPT_CAP_ADD },
 	{ "cap-drop", required_argument, NULL, OPT_CAP_DROP },
 	{ "user", required_argument, NULL, OPT_USER },
@@ -384,6 +389,18 @@ int gb_opts_parse_run(struct gb_opts *o, int argc, char **argv, int *help)
 				return GB_EXIT_USAGE;
 			break;
 		}
+		case OPT_NETDEV:
+			if (!*optarg || strlen(optarg) >= 16 || strchr(optarg, '/') ||
+			    strchr(optarg, ' ')) {
+				gb_err("run: --netdev: '%s' is not a network device name", optarg);
+				return GB_EXIT_USAGE;
+			}
+			if (o->n_netdevs == GB_OPT_NETDEV_MAX) {
+				gb_err("run: at most %d --netdev", GB_OPT_NETDEV_MAX);
+				return GB_EXIT_USAGE;
+			}
+			o->netdevs[o->n_netdevs++] = optarg;
+			break;
 		case OPT_CAP_ADD:
 		case OPT_CAP_DROP: {
 			const char *bad;
@@ -416,6 +433,10 @@ int gb_opts_parse_run(struct gb_opts *o, int argc, char **argv, int *help)
 			unknown_option("run", c, argv);
 			return GB_EXIT_USAGE;
 		}
+	}
+	if (o->n_netdevs && o->net.mode == GB_NET_SHARE) {
+		gb_err("run: --netdev needs the sandbox's own network namespace, not --share-net");
+		return GB_EXIT_USAGE;
 	}
 	if (optind >= argc) {
 		gb_err("run: no COMMAND given (usage: glassbox run [OPTIONS] -- COMMAND [ARGS...])");

@@ -13,6 +13,7 @@
 #define GB_RING_SIZE_DEFAULT (4u << 20)
 #define GB_RING_SIZE_MIN (64u << 10)
 #define GB_RING_SIZE_MAX (1u << 30)
+#define GB_OPT_NETDEV_MAX 32 /* = GB_NETDEV_MAX of netdev_guard.h */
 #define GB_STOP_TIMEOUT_DEFAULT_MS 2000
 
 /* What glassbox trace follows: one --pid, --netns or --pidns each. */
@@ -48,6 +49,8 @@ struct gb_opts {
 	int as_pid1;
 	uint64_t stop_timeout_ms;    /* --stop-timeout: grace after a stop signal */
 	struct gb_net_opts net;      /* --share-net, --veth, --publish, ... (net.h) */
+	char *netdevs[GB_OPT_NETDEV_MAX]; /* --netdev IFNAME: lent to the sandbox */
+	unsigned int n_netdevs;
 	struct gb_harden harden;     /* --cap-add, --cap-drop, --user */
 	char **argv;                 /* COMMAND [ARGS...] */
 

@@ -352,6 +352,9 @@ static void netdev_body(struct gb_outbuf *b, const struct gb_ev_netdev_move *e, 
 	key_u64(b, "old_netns", e->old_netns, f);
 	key_u64(b, "new_netns", e->new_netns, f);
 	errno_field(b, e->ret, f);
+	key_bool(b, "by_kernel", e->info & GB_NETDEV_KERNEL, f);
+	key_bool(b, "unconfirmed", e->info & GB_NETDEV_UNCONFIRMED, f);
+	key_bool(b, "no_request", e->info & GB_NETDEV_NO_REQUEST, f);
 }
 
 static int json_event(struct gb_sink *s, const struct gb_event_hdr *h, size_t size)

@@ -261,6 +261,12 @@ static void details_netdev(struct line *l, const struct gb_ev_netdev_move *e)
 	lprintf(l, " (ifindex %d, netns %u)", e->new_ifindex, e->new_netns);
 	if (e->ret < 0)
 		lprintf(l, " failed %s", gb_errno_name(e->ret));
+	if (e->info & GB_NETDEV_KERNEL)
+		lprintf(l, " [by the kernel: its namespace died]");
+	else if (e->info & GB_NETDEV_NO_REQUEST)
+		lprintf(l, " [no request seen: asker unknown]");
+	if (e->info & GB_NETDEV_UNCONFIRMED)
+		lprintf(l, " [not confirmed by a notification]");
 }
 
 static const char *kind_color(uint32_t kind)

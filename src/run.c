@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include "decode.h"
 #include "loop.h"
+#include "netdev_guard.h"
 #include "observe.h"
 #include "privs.h"
 #include "probe.h"
@@ -27,6 +28,8 @@
 #include "run.h"
 #include "spawn.h"
 #include "util.h"
+
+_Static_assert(GB_OPT_NETDEV_MAX <= GB_NETDEV_MAX, "--netdev limit above the guard's");
 
 /*
  * The chain, in order: the record file (every record the kernel sent), the filters in
@@ -221,6 +224,7 @@ int gb_cmd_run(struct gb_opts *o)
 		.new_netns = gb_net_clone_flags(&o->net) != 0,
 		.harden = &o->harden,
 	};
+	struct gb_netdev_guard guard = { 0, -1 };
 	struct gb_observer *ob = NULL;
 	struct gb_sink *sinks = NULL;
 	struct gb_features feat;
@@ -228,7 +232,7 @@ int gb_cmd_run(struct gb_opts *o)
 	struct gb_run_info info;
 	struct gb_summary sum;
 	struct gb_net_state net;
-	char path[4096];
+	char path[4096], msg[512];
 	int err, sigfd = -1, out_fd = -1, status, code = GB_EXIT_FAILURE;
 
 	gb_verbose = o->verbose;
@@ -277,9 +281,18 @@ int gb_cmd_run(struct gb_opts *o)
 	if (gb_observer_add_pidns(ob, sb.pidns, sb.level) ||
 	    (so.new_netns && gb_observer_add_netns(ob, sb.netns, sb.level, sb.pidns)))
 		goto kill;
+	if (o->net.mode != GB_NET_SHARE &&
+	    gb_observer_watch_netns(ob, sb.pid, sb.netns, sb.level))
+		goto kill;
 	gb_run_info_fill(&info, sb.pidns, sb.level);
 	if (gb_sinks_begin(sinks, &info)) {
 		gb_err("writing the output failed");
+		goto kill;
+	}
+	/* after the filter knows the sandbox's namespace, so the moves are traced too */
+	if (o->n_netdevs &&
+	    gb_netdev_guard_start(&guard, sb.pid, o->netdevs, o->n_netdevs, msg, sizeof(msg))) {
+		gb_err("%s", msg);
 		goto kill;
 	}
 	if (gb_sandbox_release(&sb))
@@ -287,6 +300,11 @@ int gb_cmd_run(struct gb_opts *o)
 
 	status = event_loop(ob, &sb, sigfd, o->stop_timeout_ms * 1000000ull);
 	code = status < 0 ? GB_EXIT_FAILURE : gb_exit_code_of(status);
+	/* the sandbox is gone; the guard's reference keeps its network namespace and the
+	 * lent devices until they are back */
+	if (gb_netdev_guard_stop(&guard) && code == 0)
+		code = GB_EXIT_FAILURE;
+	gb_observer_finish(ob);
 	gb_observer_summary(ob, &sum);
 	gb_sinks_end(sinks, &sum);
 	gb_summary_print(&sum);
@@ -294,6 +312,7 @@ int gb_cmd_run(struct gb_opts *o)
 	goto out;
 kill:
 	gb_sandbox_kill(&sb);
+	gb_netdev_guard_stop(&guard);
 out:
 	gb_net_teardown(&net);
 	gb_observer_close(ob);

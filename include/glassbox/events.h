@@ -201,6 +201,11 @@ struct gb_ev_unshare {
 	struct gb_nsset after;
 };
 
+/* gb_ev_netdev_move.info */
+#define GB_NETDEV_KERNEL (1u << 0)    /* no process asked: the kernel moved it (its namespace died) */
+#define GB_NETDEV_UNCONFIRMED (1u << 1) /* netlink method: no kernel notification confirmed it */
+#define GB_NETDEV_NO_REQUEST (1u << 2)  /* netlink method: seen only in notifications, asker unknown */
+
 struct gb_ev_netdev_move {
 	struct gb_event_hdr hdr;
 	char old_name[GB_IFNAME_LEN];
@@ -209,8 +214,8 @@ struct gb_ev_netdev_move {
 	__s32 new_ifindex;
 	__u32 old_netns;
 	__u32 new_netns;
-	__s32 ret;
-	__u32 pad;
+	__s32 ret;  /* 0, or -errno of a refused move (old_* = new_* then) */
+	__u32 info; /* GB_NETDEV_* */
 };
 
 /* Per-kind counters in the kernel: events lost because the ring buffer was full. */

@@ -40,9 +40,10 @@ for ((i = 1; i <= RUNS; i++)); do
 	for p in $(pgrep -f "$MARK"); do
 		case "$(ps -o stat= -p "$p" 2>/dev/null)" in ""|Z*) ;; *) live="$live $p" ;; esac
 	done
-	# programs on the syscall tracepoints (faultable since v6.13) are freed after an RCU
-	# tasks-trace grace period, some tens of ms after glassbox is gone
-	for _ in $(seq 100); do
+	# the kernel frees a dead process's programs asynchronously; the ones on
+	# sys_enter/sys_exit (setns, unshare, failed syscalls; netdev_move's netlink method)
+	# take a few hundred ms (faultable tracepoints: an RCU tasks-trace grace period)
+	for _ in $(seq 150); do
 		left=0
 		for id in $ids; do bpftool prog show id "$id" >/dev/null 2>&1 && left=$((left + 1)); done
 		[ $left = 0 ] && break
