@@ -99,17 +99,17 @@ static __always_inline int gb_on_sys_enter(struct pt_regs *regs, long id, __u32 
 		return 0;
 	task = (struct task_struct *)bpf_get_current_task();
 	s.sys = sys;
-	s.arg = PT_REGS_PARM2_CORE_SYSCALL(regs);
 	f = gb_traced(task);
-	if (sys == GB_SYS_SETNS) {
-		__u64 id;
+	if (sys == GB_SYS_SETNS) { /* setns(fd, nstype) */
+		__u64 target;
 
 		s.fd = (int)PT_REGS_PARM1_CORE_SYSCALL(regs);
-		id = gb_fd_ns(task, s.fd, &s.target_ino, &s.fd_nstype);
+		s.arg = PT_REGS_PARM2_CORE_SYSCALL(regs);
+		target = gb_fd_ns(task, s.fd, &s.target_ino, &s.fd_nstype);
 		/* nsenter from outside into a traced namespace is traced too */
 		if (!f)
-			f = gb_ns_traced(s.target_ino, id);
-	} else {
+			f = gb_ns_traced(s.target_ino, target);
+	} else { /* unshare(flags) */
 		s.arg = PT_REGS_PARM1_CORE_SYSCALL(regs);
 	}
 	if (!f)
@@ -302,7 +302,7 @@ static __always_inline int gb_on_sys_exit(struct pt_regs *regs, long nr, long re
 	f = gb_traced(task);
 	if (!f)
 		return 0;
-	if (sys <= GB_SYS_VFORK)
+	if (sys <= GB_SYS_VFORK) /* GB_SYS_CLONE, _CLONE3, _FORK, _VFORK */
 		gb_clone_failed(regs, sys, ret, task, f, method);
 	else
 		gb_signal_failed(regs, sys, ret, task, f, method);

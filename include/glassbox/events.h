@@ -44,7 +44,7 @@ enum gb_syscall {
 	GB_SYS_NONE = 0,
 	GB_SYS_SETNS,
 	GB_SYS_UNSHARE,
-	GB_SYS_CLONE,
+	GB_SYS_CLONE, /* the clone family stays together, CLONE..VFORK (bpf/ns.bpf.c) */
 	GB_SYS_CLONE3,
 	GB_SYS_FORK,
 	GB_SYS_VFORK,
