@@ -19,6 +19,7 @@
 #define GB_CLONE_VFORK 0x00004000ULL
 #define GB_CLONE_NEWNET 0x40000000U
 #define GB_NSFS_MAGIC 0x6e736673UL
+#define GB_PIDFS_MAGIC 0x50494446UL
 
 /* syscall number -> enum gb_syscall; filled by user space from <sys/syscall.h> */
 const volatile __u8 gb_sys_class[GB_SYSCALL_NR_MAX] = {};
@@ -30,6 +31,8 @@ struct gb_sys_start {
 	__u64 arg;              /* setns: nstype; unshare: flags */
 	__u32 fd_nstype;
 	__u32 target_ino;
+	__u32 target_pid;       /* setns through a pidfd */
+	__u32 pad;
 	struct gb_ns_filter f;  /* the filter entry that made it traced */
 	struct gb_nsset before;
 };
@@ -49,40 +52,81 @@ static __always_inline __u32 gb_sys_of(long nr)
 	return gb_sys_class[nr];
 }
 
-/*
- * The namespace an fd refers to, when it is an nsfs file (/proc/PID/ns/..., a bind
- * mount of one): its inode and type. Anything else (a pidfd, a regular file) gives 0.
- */
-static __always_inline __u64 gb_fd_ns(struct task_struct *task, int fd, __u32 *ino,
-				      __u32 *type)
-{
-	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
-	struct file **arr, *file = NULL;
-	struct ns_common *ns;
-	struct inode *inode;
-
-	*ino = *type = 0;
-	if (!fdt || fd < 0 || (__u32)fd >= BPF_CORE_READ(fdt, max_fds))
-		return 0;
-	arr = BPF_CORE_READ(fdt, fd);
-	if (!arr || bpf_probe_read_kernel(&file, sizeof(file), &arr[fd]) || !file)
-		return 0;
-	inode = BPF_CORE_READ(file, f_inode);
-	if (!inode || BPF_CORE_READ(inode, i_sb, s_magic) != GB_NSFS_MAGIC)
-		return 0;
-	/* nsfs keeps the namespace's ns_common in i_private */
-	ns = (struct ns_common *)BPF_CORE_READ(inode, i_private);
-	*ino = (__u32)BPF_CORE_READ(inode, i_ino);
-	*type = gb_ns_common_type(ns);
-	return (__u64)ns;
-}
-
 /* A namespace that is traced, whatever its type: inode numbers are unique across types. */
 static __always_inline const struct gb_ns_filter *gb_ns_traced(__u32 ino, __u64 id)
 {
 	const struct gb_ns_filter *f = gb_ns_entry(&gb_traced_pidns, ino, id);
 
 	return f ? f : gb_ns_entry(&gb_traced_netns, ino, id);
+}
+
+/*
+ * setns through a pidfd joins the namespaces of its process. Is one of them traced?
+ * pidfs (v6.9) keeps the struct pid in the inode's i_private; its first PIDTYPE_PID
+ * task is the process. Earlier kernels' pidfds (anon inodes) are not looked into.
+ */
+static __always_inline const struct gb_ns_filter *gb_pidfd_traced(struct inode *inode,
+								   __u32 *host_pid)
+{
+	struct pid *pid = (struct pid *)BPF_CORE_READ(inode, i_private);
+	struct hlist_node *first;
+	struct task_struct *task;
+	const struct gb_ns_filter *f;
+	struct upid up;
+	__u32 ino;
+	__u64 id;
+
+	if (!pid)
+		return NULL;
+	gb_upid(pid, 0, &up);
+	*host_pid = up.nr;
+	gb_upid(pid, gb_pid_level(pid), &up);
+	if (up.ns) {
+		f = gb_ns_entry(&gb_traced_pidns, BPF_CORE_READ(up.ns, ns.inum), (__u64)&up.ns->ns);
+		if (f)
+			return f;
+	}
+	first = BPF_CORE_READ(pid, tasks[0].first); /* PIDTYPE_PID */
+	if (!first)
+		return NULL;
+	task = (void *)first - bpf_core_field_offset(struct task_struct, pid_links);
+	id = gb_task_netns_id(task, &ino);
+	return gb_ns_entry(&gb_traced_netns, ino, id);
+}
+
+/*
+ * What setns's fd refers to. An nsfs file (/proc/PID/ns/..., a bind mount of one): the
+ * namespace's inode and type, and whether it is traced. A pidfd: its process's host
+ * PID, and whether one of its namespaces is traced. Anything else: nothing.
+ */
+static __always_inline const struct gb_ns_filter *gb_fd_ns(struct task_struct *task,
+							   struct gb_sys_start *s)
+{
+	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	struct file **arr, *file = NULL;
+	struct ns_common *ns;
+	struct inode *inode;
+	unsigned long magic;
+	int fd = s->fd;
+
+	if (!fdt || fd < 0 || (__u32)fd >= BPF_CORE_READ(fdt, max_fds))
+		return NULL;
+	arr = BPF_CORE_READ(fdt, fd);
+	if (!arr || bpf_probe_read_kernel(&file, sizeof(file), &arr[fd]) || !file)
+		return NULL;
+	inode = BPF_CORE_READ(file, f_inode);
+	if (!inode)
+		return NULL;
+	magic = BPF_CORE_READ(inode, i_sb, s_magic);
+	if (magic == GB_PIDFS_MAGIC)
+		return gb_pidfd_traced(inode, &s->target_pid);
+	if (magic != GB_NSFS_MAGIC)
+		return NULL;
+	/* nsfs keeps the namespace's ns_common in i_private */
+	ns = (struct ns_common *)BPF_CORE_READ(inode, i_private);
+	s->target_ino = (__u32)BPF_CORE_READ(inode, i_ino);
+	s->fd_nstype = gb_ns_common_type(ns);
+	return gb_ns_traced(s->target_ino, (__u64)ns);
 }
 
 static __always_inline int gb_on_sys_enter(struct pt_regs *regs, long id, __u32 method)
@@ -101,14 +145,14 @@ static __always_inline int gb_on_sys_enter(struct pt_regs *regs, long id, __u32 
 	s.sys = sys;
 	f = gb_traced(task);
 	if (sys == GB_SYS_SETNS) { /* setns(fd, nstype) */
-		__u64 target;
+		const struct gb_ns_filter *target;
 
 		s.fd = (int)PT_REGS_PARM1_CORE_SYSCALL(regs);
 		s.arg = PT_REGS_PARM2_CORE_SYSCALL(regs);
-		target = gb_fd_ns(task, s.fd, &s.target_ino, &s.fd_nstype);
+		target = gb_fd_ns(task, &s);
 		/* nsenter from outside into a traced namespace is traced too */
 		if (!f)
-			f = gb_ns_traced(s.target_ino, target);
+			f = target;
 	} else { /* unshare(flags) */
 		s.arg = PT_REGS_PARM1_CORE_SYSCALL(regs);
 	}
@@ -175,7 +219,7 @@ static __always_inline void gb_ns_exit(__u32 sys, long ret, __u32 method)
 		e->fd_nstype = s->fd_nstype;
 		e->target_ino = s->target_ino;
 		e->ret = (__s32)ret;
-		e->pad = 0;
+		e->target_pid = s->target_pid;
 		e->before = s->before;
 		gb_nsset_read(task, &e->after);
 		gb_submit(e, kind);

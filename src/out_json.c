@@ -295,8 +295,9 @@ static void setns_body(struct gb_outbuf *b, const struct gb_ev_setns *e, int *f)
 	key_i64(b, "fd", e->fd, f);
 	key_u64(b, "nstype", e->nstype, f);
 	key_str(b, "nstype_name", t ? t : e->nstype ? "several" : "any", 8, f);
-	key_str(b, "target_type", ft ? ft : "unknown", 8, f);
+	key_str(b, "target_type", ft ? ft : e->target_pid ? "pidfd" : "unknown", 8, f);
 	key_u64(b, "target_ino", e->target_ino, f);
+	key_u64(b, "target_pid", e->target_pid, f);
 	errno_field(b, e->ret, f);
 	ns_changes(b, &e->before, &e->after, f);
 	/* joining a PID namespace moves only the caller's children: say so, with both */

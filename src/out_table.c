@@ -226,7 +226,9 @@ static void details_setns(struct line *l, const struct gb_ev_setns *e)
 
 	if (e->target_ino)
 		lprintf(l, "fd %d %s ns %u", e->fd, ft ? ft : "?", e->target_ino);
-	else /* a pidfd, or not a namespace at all */
+	else if (e->target_pid)
+		lprintf(l, "pidfd %d of host PID %u nstype %#x", e->fd, e->target_pid, e->nstype);
+	else /* not a namespace at all */
 		lprintf(l, "fd %d nstype %#x", e->fd, e->nstype);
 	if (e->ret < 0) {
 		lprintf(l, " failed %s", gb_errno_name(e->ret));

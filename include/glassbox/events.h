@@ -187,7 +187,7 @@ struct gb_ev_setns {
 	__u32 fd_nstype;   /* the type of the namespace behind fd (CLONE_NEW*), 0 if not a ns fd */
 	__u32 target_ino;  /* inode of the namespace behind fd */
 	__s32 ret;
-	__u32 pad;
+	__u32 target_pid;  /* fd is a pidfd: the host PID of its process; else 0 */
 	struct gb_nsset before;
 	struct gb_nsset after;
 };

@@ -54,4 +54,27 @@ expect_eq "clone of nsenter's child [parent, child sandbox PID, own PID, level, 
 expect_eq "exec of sh by that child, in the sandbox's network namespace" \
 	"$(jq -c --argjson n "$inner" 'select(.event=="exec" and .ns_pid == $n) | [.filename, .netns]' "$ev" | head -1)" \
 	"[\"/usr/bin/sh\",$sb_net]"
+
+# setns through a pidfd, both namespaces in one call (nsenter since util-linux 2.39)
+"$GLASSBOX" run --json --output "$TMP/ev2" -- sh -c "echo ready; while [ ! -e $TMP/stop2 ]; do sleep 0.05; done; : $MARK-2" >"$TMP/out2" 2>"$TMP/err2" &
+gb=$!
+on_exit "kill $gb; touch $TMP/stop2"
+for _ in $(seq 100); do grep -q ready "$TMP/out2" 2>/dev/null && break; sleep 0.05; done
+target=$(pgrep -f "^sh -c echo ready.*$MARK-2")
+sb_net=$(readlink /proc/$target/ns/net | tr -dc 0-9)
+sb_pid=$(readlink /proc/$target/ns/pid | tr -dc 0-9)
+"$HELPERS/pidfd_setns" "$target" sh -c "echo \$\$ >$TMP/inner2" &
+pfd=$!
+wait $pfd
+expect_eq "pidfd_setns's status" $? 0
+inner=$(cat "$TMP/inner2")
+touch "$TMP/stop2"
+wait $gb
+ev="$TMP/ev2"
+expect_eq "setns through a pidfd [caller, target type, target PID, nstype, ret, changes]" \
+	"$(jq -c 'select(.event=="setns") | [.pid, .target_type, .target_pid, .nstype, .ret, .changes]' "$ev")" \
+	"[$pfd,\"pidfd\",$target,$((0x60000000)),0,[{\"type\":\"pid_for_children\",\"old\":$host_pid,\"new\":$sb_pid},{\"type\":\"net\",\"old\":$host_net,\"new\":$sb_net}]]"
+expect_eq "clone of its child into the sandbox [child sandbox PID, pidns]" \
+	"$(jq -c --argjson p "$pfd" 'select(.event=="clone" and .pid == $p) | [.child_ns_pid, .child_pidns]' "$ev")" \
+	"[$inner,$sb_pid]"
 finish
