@@ -42,6 +42,27 @@ static __always_inline __u32 gb_ns_common_type(struct ns_common *ns)
 }
 
 /*
+ * Which namespace this is, for good: v6.18 gives every namespace a 64-bit ns_id that is
+ * never reused (the namespace tree, "ns: add ns_common_init()" and "nstree"). Older
+ * kernels: the ns_common's address, which the slab may hand to the next namespace of
+ * that type, so a reused inode number can still match there.
+ */
+struct ns_common___id {
+	u64 ns_id;
+} __attribute__((preserve_access_index));
+
+static __always_inline __u64 gb_ns_id(struct ns_common *ns)
+{
+	__u64 id = 0;
+
+	if (!ns)
+		return 0;
+	if (bpf_core_field_exists(((struct ns_common___id *)0)->ns_id))
+		id = BPF_CORE_READ((struct ns_common___id *)ns, ns_id);
+	return id ? id : (__u64)ns;
+}
+
+/*
  * The number of the syscall a sys_exit belongs to (the kernel's syscall_get_nr()): the
  * tracepoint passes only the return value. Per architecture, like bpf_tracing.h's
  * PT_REGS_* macros.

@@ -101,7 +101,7 @@ static __always_inline __u32 gb_task_netns(struct task_struct *task)
 }
 
 /* The task's PID namespace as the filter knows it: inode, and which namespace it is
- * (the address of its ns_common), to tell a reused inode number apart. */
+ * (gb_ns_id()), to tell a reused inode number apart. */
 static __always_inline __u64 gb_task_pidns_id(struct task_struct *task, __u32 *ino)
 {
 	struct pid *pid = BPF_CORE_READ(task, thread_pid);
@@ -114,7 +114,7 @@ static __always_inline __u64 gb_task_pidns_id(struct task_struct *task, __u32 *i
 	if (!up.ns)
 		return 0;
 	*ino = BPF_CORE_READ(up.ns, ns.inum);
-	return (__u64)&up.ns->ns;
+	return gb_ns_id(&up.ns->ns);
 }
 
 static __always_inline __u64 gb_task_netns_id(struct task_struct *task, __u32 *ino)
@@ -123,7 +123,7 @@ static __always_inline __u64 gb_task_netns_id(struct task_struct *task, __u32 *i
 	struct net *net = nsp ? BPF_CORE_READ(nsp, net_ns) : NULL;
 
 	*ino = net ? BPF_CORE_READ(net, ns.inum) : 0;
-	return net ? (__u64)&net->ns : 0;
+	return net ? gb_ns_id(&net->ns) : 0;
 }
 
 static __always_inline void gb_nsset_read(struct task_struct *task, struct gb_nsset *s)

@@ -82,7 +82,8 @@ static __always_inline const struct gb_ns_filter *gb_pidfd_traced(struct inode *
 	*host_pid = up.nr;
 	gb_upid(pid, gb_pid_level(pid), &up);
 	if (up.ns) {
-		f = gb_ns_entry(&gb_traced_pidns, BPF_CORE_READ(up.ns, ns.inum), (__u64)&up.ns->ns);
+		f = gb_ns_entry(&gb_traced_pidns, BPF_CORE_READ(up.ns, ns.inum),
+				gb_ns_id(&up.ns->ns));
 		if (f)
 			return f;
 	}
@@ -126,7 +127,7 @@ static __always_inline const struct gb_ns_filter *gb_fd_ns(struct task_struct *t
 	ns = (struct ns_common *)BPF_CORE_READ(inode, i_private);
 	s->target_ino = (__u32)BPF_CORE_READ(inode, i_ino);
 	s->fd_nstype = gb_ns_common_type(ns);
-	return gb_ns_traced(s->target_ino, (__u64)ns);
+	return gb_ns_traced(s->target_ino, gb_ns_id(ns));
 }
 
 static __always_inline int gb_on_sys_enter(struct pt_regs *regs, long id, __u32 method)

@@ -233,9 +233,10 @@ struct gb_ns_filter {
 	 * namespace from elsewhere); 0 here means "whatever namespace is at root_level" */
 	__u32 root_pidns;
 	__u32 pad;
-	/* which namespace this is: the kernel's address of its ns_common, 0 until the BPF
-	 * side first sees it. Inode numbers are reused as soon as a namespace is freed;
-	 * an entry whose inode now names another namespace is stale, not traced. */
+	/* which namespace this is: its ns_id (v6.18+; older kernels: the address of its
+	 * ns_common), 0 until the BPF side first sees it. Inode numbers are reused as soon
+	 * as a namespace is freed; an entry whose inode now names another namespace is
+	 * stale, not traced. */
 	__u64 ns;
 };
 
