@@ -212,11 +212,31 @@ static void json_setns__pid_namespace__says_own_stays(void **state)
 	e.after = e.before;
 	e.after.pid_for_children = 200;
 	j = json_of(&e.hdr, sizeof(e));
-	assert_non_null(strstr(j, "\"target_type\":\"pid\",\"target_ino\":200,\"ret\":0,"));
+	assert_non_null(strstr(j, "\"target_type\":\"pid\",\"target_ino\":200,\"target_pid\":0,"
+				  "\"ret\":0,"));
 	assert_non_null(strstr(j, "\"changes\":[{\"type\":\"pid_for_children\",\"old\":100,"
 				  "\"new\":200}]"));
 	assert_non_null(strstr(j, "\"pid_for_children_changed\":true,\"own_pidns\":100,"
 				  "\"pid_for_children\":200"));
+}
+
+static void json_setns__pidfd__type_and_pid(void **state)
+{
+	struct gb_ev_setns e = { 0 };
+	const char *j;
+
+	e.hdr.kind = GB_EV_SETNS;
+	e.hdr.size = sizeof(e);
+	e.fd = 3;
+	e.nstype = CLONE_NEWNET | CLONE_NEWPID;
+	e.target_pid = 4242;
+	e.before = (struct gb_nsset){ .pid = 1, .pid_for_children = 1, .net = 2 };
+	e.after = (struct gb_nsset){ .pid = 1, .pid_for_children = 3, .net = 4 };
+	j = json_of(&e.hdr, sizeof(e));
+	assert_non_null(strstr(j, "\"nstype_name\":\"several\",\"target_type\":\"pidfd\","
+				  "\"target_ino\":0,\"target_pid\":4242,"));
+	assert_non_null(strstr(j, "\"changes\":[{\"type\":\"pid_for_children\",\"old\":1,"
+				  "\"new\":3},{\"type\":\"net\",\"old\":2,\"new\":4}]"));
 }
 
 static void json_unshare__newpid__next_child_pid_1(void **state)
@@ -274,6 +294,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(parse_trace__too_many_targets__usage_exit,
 						quiet_stderr, restore_stderr),
 		cmocka_unit_test(json_setns__pid_namespace__says_own_stays),
+		cmocka_unit_test(json_setns__pidfd__type_and_pid),
 		cmocka_unit_test(json_unshare__newpid__next_child_pid_1),
 		cmocka_unit_test(json_signal_failed__tgkill__both_arguments),
 	};
