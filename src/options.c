@@ -366,7 +366,7 @@ int gb_opts_parse_run(struct gb_opts *o, int argc, char **argv, int *help)
 	int c, r, idx;
 
 	*help = 0;
-	optind = 1;
+	optind = 0; /* 0, not 1: glibc then also forgets a half-read option cluster */
 	opterr = 0;
 	/* '+': stop at COMMAND, so its own options are left alone */
 	while ((c = getopt_long(argc, argv, "+:jo:vh", run_options, &idx)) != -1) {
@@ -453,7 +453,7 @@ int gb_opts_parse_replay(struct gb_opts *o, int argc, char **argv, int *help)
 	int c, r;
 
 	*help = 0;
-	optind = 1;
+	optind = 0; /* 0, not 1: glibc then also forgets a half-read option cluster */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":jo:vh", replay_options, NULL)) != -1) {
 		r = parse_output_opt(o, c, "replay", optarg);
@@ -599,7 +599,7 @@ int gb_opts_parse_trace(struct gb_opts *o, int argc, char **argv, int *help)
 	int c, r;
 
 	*help = 0;
-	optind = 1;
+	optind = 0; /* 0, not 1: glibc then also forgets a half-read option cluster */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":jo:vh", trace_options, NULL)) != -1) {
 		r = parse_output_opt(o, c, "trace", optarg);
