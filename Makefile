@@ -121,8 +121,9 @@ FUZZ_TIME   ?= 30
 FUZZ_CC     ?= clang
 FUZZ_FLAGS  := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	-std=gnu11 -D_GNU_SOURCE -Iinclude -Isrc
-FUZZ_SRCS   := src/outbuf.c src/record.c src/sink.c src/util.c src/decode.c src/out_json.c \
-	src/out_table.c src/tree.c
+FUZZ_SRCS   := src/outbuf.c src/record.c src/sink.c src/util.c src/decode.c src/syscalls.c \
+	src/out_json.c \
+	src/out_table.c src/tree.c src/options.c src/net_opts.c src/harden.c src/filter.c
 FUZZ_BINS   := $(patsubst tests/fuzz/%.c,$(OUT)/fuzz/%,$(sort $(wildcard tests/fuzz/fuzz_*.c)))
 
 $(OUT)/fuzz/%: tests/fuzz/%.c $(FUZZ_SRCS) $(wildcard src/*.h include/glassbox/*.h) | $(OUT)/fuzz

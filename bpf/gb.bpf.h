@@ -126,6 +126,32 @@ static __always_inline __u32 gb_task_netns(struct task_struct *task)
 	return nsp ? BPF_CORE_READ(nsp, net_ns, ns.inum) : 0;
 }
 
+/* The task's PID namespace as the filter knows it: inode, and which namespace it is
+ * (gb_ns_id()), to tell a reused inode number apart. */
+static __always_inline __u64 gb_task_pidns_id(struct task_struct *task, __u32 *ino)
+{
+	struct pid *pid = BPF_CORE_READ(task, thread_pid);
+	struct upid up;
+
+	*ino = 0;
+	if (!pid)
+		return 0;
+	gb_upid(pid, gb_pid_level(pid), &up);
+	if (!up.ns)
+		return 0;
+	*ino = BPF_CORE_READ(up.ns, ns.inum);
+	return gb_ns_id(&up.ns->ns);
+}
+
+static __always_inline __u64 gb_task_netns_id(struct task_struct *task, __u32 *ino)
+{
+	struct nsproxy *nsp = BPF_CORE_READ(task, nsproxy);
+	struct net *net = nsp ? BPF_CORE_READ(nsp, net_ns) : NULL;
+
+	*ino = net ? BPF_CORE_READ(net, ns.inum) : 0;
+	return net ? gb_ns_id(&net->ns) : 0;
+}
+
 
 static __always_inline void gb_nsset_read(struct task_struct *task, struct gb_nsset *s)
 {
@@ -157,7 +183,8 @@ struct gb_pidv {
 	__u32 level;
 	__u32 nr;   /* the PID number in the task's own namespace */
 	__u32 ino;  /* inode of the task's own PID namespace */
-	__u32 full; /* nr and ino are filled in */
+	__u32 full; /* nr, ino and id are filled in */
+	__u64 id;   /* which namespace that is (gb_ns_id) */
 	struct nsproxy *nsp; /* once gb_netns_read has read it */
 };
 
@@ -168,6 +195,7 @@ static __always_inline void gb_pidv_finish(struct gb_pidv *v)
 	gb_upid(v->pid, v->level, &up);
 	v->nr = up.nr;
 	v->ino = gb_pidns_ino(up.ns);
+	v->id = up.ns ? gb_ns_id(&up.ns->ns) : 0;
 	v->full = 1;
 }
 
@@ -187,14 +215,17 @@ static __always_inline __u32 gb_netns_read(struct task_struct *task, struct gb_p
 }
 
 /*
- * The three PID views of a task: host, trace root's namespace, the task's own. v holds
+ * The three PID views of a task: host, trace root's namespace, the task's own. The
+ * root's view exists only for a task below the root's PID namespace: one at the root's
+ * level or deeper in another namespace (traced by its network namespace) has none. v holds
  * what the filter read of this task, or nothing (full == 0 and pid == NULL). Reads of
  * pid->numbers[] are skipped where the answer is already known: the trace root's level
  * is usually the task's own, and a thread-group leader is its own leader.
  */
-static __always_inline void gb_ids_read(struct task_struct *task, __u32 root_level,
+static __always_inline void gb_ids_read(struct task_struct *task, const struct gb_ns_filter *f,
 					struct gb_ids *ids, int typed, struct gb_pidv *v)
 {
+	__u32 root_level = f->root_level;
 	struct task_struct *leader;
 	struct pid *tp, *lp;
 	struct upid up;
@@ -226,10 +257,16 @@ static __always_inline void gb_ids_read(struct task_struct *task, __u32 root_lev
 	ids->own_tid = v->nr;
 	ids->pidns = v->ino;
 	if (root_level == level) {
-		ids->ns_tid = ids->own_tid;
+		if (f->root_pidns && v->ino != f->root_pidns)
+			root_level = GB_MAX_PID_NS_LEVEL + 1; /* not below the root */
+		else
+			ids->ns_tid = ids->own_tid;
 	} else if (root_level < level) {
 		gb_upid(tp, root_level, &up);
-		ids->ns_tid = up.nr;
+		if (f->root_pidns && gb_pidns_ino(up.ns) != f->root_pidns)
+			root_level = GB_MAX_PID_NS_LEVEL + 1;
+		else
+			ids->ns_tid = up.nr;
 	}
 	/* a thread-group leader (most tasks) is its own leader: one read, not two */
 	leader = BPF_CORE_READ(task, group_leader);
@@ -251,35 +288,90 @@ static __always_inline void gb_ids_read(struct task_struct *task, __u32 root_lev
 
 /* ---- the filter ------------------------------------------------------------------ */
 
-extern const struct gb_ns_filter gb_filter_all; /* maps.bpf.c */
+/* The filter value --all gives every task. One definition in maps.bpf.c: a static
+ * const copy in each linked file made the kernel reject the object's BTF ("Invalid
+ * offset" in .rodata), and libbpf then loaded every program without it. */
+extern const volatile struct gb_ns_filter gb_filter_all;
+
+/*
+ * The filter entry of namespace (ino, id), if it is that namespace's: an entry user
+ * space made (id 0) is bound to the first namespace seen with its inode (user space
+ * holds that namespace while it fills the map, so that is the right one); an entry of
+ * a namespace that has died, whose inode number now names another, is not.
+ */
+static __always_inline const struct gb_ns_filter *gb_ns_entry(void *map, __u32 ino, __u64 id)
+{
+	struct gb_ns_filter *f;
+
+	if (!ino)
+		return NULL;
+	f = bpf_map_lookup_elem(map, &ino);
+	if (!f)
+		return NULL;
+	if (f->ns == id)
+		return f;
+	if (f->ns == 0) {
+		f->ns = id;
+		return f;
+	}
+	return NULL;
+}
+
+/* Trace namespace (ino, id) under root f: a new entry, or one replacing the stale entry
+ * of a dead namespace that had the same inode number. */
+static __always_inline void gb_ns_follow(void *map, __u32 ino, __u64 id,
+					 const struct gb_ns_filter *f)
+{
+	struct gb_ns_filter v;
+	struct gb_ns_filter *old;
+
+	if (!ino)
+		return;
+	old = bpf_map_lookup_elem(map, &ino);
+	if (old && (old->ns == id || old->ns == 0))
+		return;
+	v = *f;
+	v.ns = id;
+	bpf_map_update_elem(map, &ino, &v, BPF_ANY);
+}
 
 /*
  * Is this task inside a traced namespace? One hash lookup on the PID namespace inode;
  * the network-namespace lookup runs only when a trace asked for one. A task whose PID
  * namespace is shallower than any traced one (every task of the host, for a sandbox)
  * is turned away after two reads, before the namespace's inode and the lookup. What
- * it read is left in v (zeroed by the caller) for gb_ids_read.
+ * it read is left in v (zeroed by the caller) for gb_ids_read. An entry is used only
+ * if it is that namespace's (gb_ns_entry).
  */
-static __always_inline const struct gb_ns_filter *gb_traced(struct task_struct *task,
-							    struct gb_pidv *v)
+static __always_inline const struct gb_ns_filter *gb_traced_v(struct task_struct *task,
+							      struct gb_pidv *v)
 {
 	const struct gb_ns_filter *f = NULL;
+	__u64 id;
 	__u32 ino;
 
 	if (gb_cfg_trace_all)
-		return &gb_filter_all;
+		return (const struct gb_ns_filter *)&gb_filter_all;
 	v->pid = BPF_CORE_READ(task, thread_pid);
 	if (v->pid) {
 		v->level = gb_pid_level(v->pid);
 		if (v->level >= gb_cfg_min_level) {
 			gb_pidv_finish(v);
-			f = bpf_map_lookup_elem(&gb_traced_pidns, &v->ino);
+			f = gb_ns_entry(&gb_traced_pidns, v->ino, v->id);
 		}
 	}
 	if (f || !gb_cfg_filter_netns)
 		return f;
-	ino = gb_task_netns(task);
-	return bpf_map_lookup_elem(&gb_traced_netns, &ino);
+	id = gb_task_netns_id(task, &ino);
+	return gb_ns_entry(&gb_traced_netns, ino, id);
+}
+
+/* The same for a caller that has no use for what the filter read. */
+static __always_inline const struct gb_ns_filter *gb_traced(struct task_struct *task)
+{
+	struct gb_pidv v = {};
+
+	return gb_traced_v(task, &v);
 }
 
 /*
@@ -329,22 +421,32 @@ static __always_inline void *gb_reserve(__u32 size, __u32 kind)
 	return e;
 }
 
-static __always_inline void gb_hdr_fill(struct gb_event_hdr *h, __u32 kind, __u32 method,
-					__u32 size, struct task_struct *task,
-					const struct gb_ns_filter *f, int typed,
-					struct gb_pidv *v)
+static __always_inline void gb_hdr_fill_v(struct gb_event_hdr *h, __u32 kind, __u32 method,
+					  __u32 size, struct task_struct *task,
+					  const struct gb_ns_filter *f, int typed,
+					  struct gb_pidv *v)
 {
 	h->ts_ns = bpf_ktime_get_ns();
 	h->kind = kind;
 	h->method = method;
 	h->size = size;
 	h->root_level = f->root_level;
-	gb_ids_read(task, f->root_level, &h->task, typed, v);
+	gb_ids_read(task, f, &h->task, typed, v);
 	h->netns = gb_netns_read(task, v, NULL, 0);
 	if (typed == GB_TASK_CURRENT)
 		bpf_get_current_comm(&h->comm, sizeof(h->comm));
 	else
 		BPF_CORE_READ_STR_INTO(&h->comm, task, comm);
+}
+
+/* The same for a task pointer the caller knows nothing more about. */
+static __always_inline void gb_hdr_fill(struct gb_event_hdr *h, __u32 kind, __u32 method,
+					__u32 size, struct task_struct *task,
+					const struct gb_ns_filter *f)
+{
+	struct gb_pidv v = {};
+
+	gb_hdr_fill_v(h, kind, method, size, task, f, GB_TASK_PTR, &v);
 }
 
 /*

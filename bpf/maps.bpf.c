@@ -10,17 +10,12 @@ struct gb_ns_filter_map gb_traced_pidns SEC(".maps");
 struct gb_ns_filter_map gb_traced_netns SEC(".maps");
 struct gb_counters_map gb_counters SEC(".maps");
 
+const volatile struct gb_ns_filter gb_filter_all = { .root_level = 0 };
 const volatile __u32 gb_cfg_trace_all = 0;
 const volatile __u32 gb_cfg_filter_netns = 0;
 const volatile __u32 gb_cfg_follow_netns = 0;
 const volatile __u64 gb_cfg_wakeup_bytes = 0;
 const volatile __u32 gb_cfg_kind_mask = ~0u;
 const volatile __u32 gb_cfg_min_level = 0;
-
-/* What gb_traced answers under gb_cfg_trace_all. Defined here once: as a static in
- * gb.bpf.h each object had its own copy, and bpftool 7.1's linker gave the second one
- * offset 0 in .rodata's BTF, so the kernel refused the object's BTF (libbpf then loads
- * the programs without it, after a failed load and a retry for the log). */
-const struct gb_ns_filter gb_filter_all = { .root_level = 0 };
 
 char LICENSE[] SEC("license") = "GPL";

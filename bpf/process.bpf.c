@@ -7,14 +7,15 @@
 static __always_inline void gb_follow(struct task_struct *child, __u32 parent_pidns,
 				      __u32 parent_netns, const struct gb_ns_filter *f)
 {
-	__u32 ino = gb_task_pidns(child);
+	__u32 ino;
+	__u64 id = gb_task_pidns_id(child, &ino);
 
-	if (ino && ino != parent_pidns)
-		bpf_map_update_elem(&gb_traced_pidns, &ino, f, BPF_NOEXIST);
+	if (ino != parent_pidns)
+		gb_ns_follow(&gb_traced_pidns, ino, id, f);
 	if (gb_cfg_follow_netns) {
-		ino = gb_task_netns(child);
-		if (ino && ino != parent_netns)
-			bpf_map_update_elem(&gb_traced_netns, &ino, f, BPF_NOEXIST);
+		id = gb_task_netns_id(child, &ino);
+		if (ino != parent_netns)
+			gb_ns_follow(&gb_traced_netns, ino, id, f);
 	}
 }
 
@@ -24,11 +25,15 @@ static __always_inline int gb_on_newtask(struct task_struct *child, __u64 clone_
 	const int typed = method == GB_METHOD_TP_BTF ? GB_TASK_BTF : GB_TASK_PTR; /* the child */
 	struct task_struct *parent = (struct task_struct *)bpf_get_current_task();
 	struct gb_pidv pv = {}, cv = {};
-	const struct gb_ns_filter *f = gb_traced(parent, &pv);
+	const struct gb_ns_filter *f = gb_traced_v(parent, &pv);
 	struct gb_ev_clone *e;
 	struct pid *cp;
 	struct upid up;
 
+	/* a parent outside that made a child inside: after setns(CLONE_NEWPID) into a
+	 * traced namespace (nsenter -p) the child lands there */
+	if (!f)
+		f = gb_traced_v(child, &cv);
 	if (!f)
 		return 0;
 	gb_follow(child, gb_task_pidns(parent), gb_task_netns(parent), f);
@@ -37,8 +42,8 @@ static __always_inline int gb_on_newtask(struct task_struct *child, __u64 clone_
 	e = gb_reserve(sizeof(*e), GB_EV_CLONE);
 	if (!e)
 		return 0;
-	gb_hdr_fill(&e->hdr, GB_EV_CLONE, method, sizeof(*e), parent, f, GB_TASK_CURRENT, &pv);
-	gb_ids_read(child, f->root_level, &e->child, typed, &cv);
+	gb_hdr_fill_v(&e->hdr, GB_EV_CLONE, method, sizeof(*e), parent, f, GB_TASK_CURRENT, &pv);
+	gb_ids_read(child, f, &e->child, typed, &cv);
 	e->flags = clone_flags;
 	e->ret = e->child.tid;
 	e->info = (clone_flags & GB_CLONE_THREAD) ? GB_CLONE_THREAD_CHILD : 0;
@@ -65,7 +70,7 @@ static __always_inline int gb_on_exec(struct task_struct *p, __u32 argc, const c
 	/* p is the current task; typed where the program gets it as a BTF argument */
 	const int typed = method == GB_METHOD_TP_BTF ? GB_TASK_BTF : GB_TASK_CURRENT;
 	struct gb_pidv pv = {};
-	const struct gb_ns_filter *f = gb_traced(p, &pv);
+	const struct gb_ns_filter *f = gb_traced_v(p, &pv);
 	struct gb_ev_exec *e;
 	unsigned long start, end, len;
 	long n;
@@ -75,7 +80,7 @@ static __always_inline int gb_on_exec(struct task_struct *p, __u32 argc, const c
 	e = gb_reserve(sizeof(*e), GB_EV_EXEC);
 	if (!e)
 		return 0;
-	gb_hdr_fill(&e->hdr, GB_EV_EXEC, method, sizeof(*e), p, f, typed, &pv);
+	gb_hdr_fill_v(&e->hdr, GB_EV_EXEC, method, sizeof(*e), p, f, typed, &pv);
 	e->ret = 0;
 	e->argc = argc;
 	n = bpf_probe_read_kernel_str(e->filename, sizeof(e->filename), filename);
@@ -107,7 +112,7 @@ static __always_inline int gb_on_exit(struct task_struct *p, __u32 method)
 	/* p is the current task; typed where the program gets it as a BTF argument */
 	const int typed = method == GB_METHOD_TP_BTF ? GB_TASK_BTF : GB_TASK_CURRENT;
 	struct gb_pidv pv = {};
-	const struct gb_ns_filter *f = gb_traced(p, &pv);
+	const struct gb_ns_filter *f = gb_traced_v(p, &pv);
 	struct gb_ev_exit *e;
 
 	if (!f || !gb_kind_enabled(GB_EV_EXIT))
@@ -115,7 +120,7 @@ static __always_inline int gb_on_exit(struct task_struct *p, __u32 method)
 	e = gb_reserve(sizeof(*e), GB_EV_EXIT);
 	if (!e)
 		return 0;
-	gb_hdr_fill(&e->hdr, GB_EV_EXIT, method, sizeof(*e), p, f, typed, &pv);
+	gb_hdr_fill_v(&e->hdr, GB_EV_EXIT, method, sizeof(*e), p, f, typed, &pv);
 	e->exit_code = GB_RD(typed, p, exit_code);
 	e->info = 0;
 	if (e->hdr.task.pid != e->hdr.task.tid)
@@ -125,7 +130,8 @@ static __always_inline int gb_on_exit(struct task_struct *p, __u32 method)
 		e->info |= GB_EXIT_GROUP_DEAD;
 	if (e->hdr.task.own_pid == 1 && !(e->info & GB_EXIT_THREAD)) {
 		e->info |= GB_EXIT_NS_INIT;
-		if (e->hdr.task.level == f->root_level)
+		if (e->hdr.task.level == f->root_level &&
+		    (!f->root_pidns || e->hdr.task.pidns == f->root_pidns))
 			e->info |= GB_EXIT_SANDBOX_INIT;
 	}
 	gb_submit(e);
@@ -145,7 +151,7 @@ int gb_tp_task_newtask(struct trace_event_raw_task_newtask *ctx)
 {
 	struct task_struct *parent = (struct task_struct *)bpf_get_current_task();
 	struct gb_pidv pv = {};
-	const struct gb_ns_filter *f = gb_traced(parent, &pv);
+	const struct gb_ns_filter *f = gb_traced_v(parent, &pv);
 	struct gb_ev_clone *e;
 
 	if (!f || !gb_kind_enabled(GB_EV_CLONE))
@@ -154,8 +160,8 @@ int gb_tp_task_newtask(struct trace_event_raw_task_newtask *ctx)
 	if (!e)
 		return 0;
 	__builtin_memset(&e->child, 0, sizeof(e->child));
-	gb_hdr_fill(&e->hdr, GB_EV_CLONE, GB_METHOD_TRACEPOINT, sizeof(*e), parent, f,
-		    GB_TASK_CURRENT, &pv);
+	gb_hdr_fill_v(&e->hdr, GB_EV_CLONE, GB_METHOD_TRACEPOINT, sizeof(*e), parent, f,
+		      GB_TASK_CURRENT, &pv);
 	e->flags = BPF_CORE_READ(ctx, clone_flags);
 	e->child.tid = BPF_CORE_READ(ctx, pid);
 	e->child.pid = (e->flags & GB_CLONE_THREAD) ? e->hdr.task.pid : e->child.tid;

@@ -26,23 +26,23 @@ static __always_inline int gb_on_signal_generate(int sig, struct kernel_siginfo 
 	    gb_shallow_btf(bpf_get_current_task_btf()))
 		return 0;
 	/* traced when the target is inside, or when something inside signals out */
-	f = gb_traced(target, &tv);
+	f = gb_traced_v(target, &tv);
 	if (!f)
-		f = gb_traced(sender, &sv);
+		f = gb_traced_v(sender, &sv);
 	if (!f || !gb_kind_enabled(GB_EV_SIGNAL_GENERATE))
 		return 0;
 	e = gb_reserve(sizeof(*e), GB_EV_SIGNAL_GENERATE);
 	if (!e)
 		return 0;
-	gb_hdr_fill(&e->hdr, GB_EV_SIGNAL_GENERATE, method, sizeof(*e), sender, f, GB_TASK_CURRENT,
-		    &sv);
-	gb_ids_read(target, f->root_level, &e->target, typed, &tv);
+	gb_hdr_fill_v(&e->hdr, GB_EV_SIGNAL_GENERATE, method, sizeof(*e), sender, f,
+		      GB_TASK_CURRENT, &sv);
+	gb_ids_read(target, f, &e->target, typed, &tv);
 	e->target_netns = gb_netns_read(target, &tv, &sv, e->hdr.netns);
 	e->sig = sig;
 	e->code = gb_si_code(info);
 	e->result = result;
 	e->group = group;
-	e->syscall_nr = 0;
+	e->syscall = GB_SYS_NONE;
 	BPF_CORE_READ_STR_INTO(&e->target_comm, target, comm);
 	gb_submit(e);
 	return 0;
@@ -62,14 +62,14 @@ static __always_inline int gb_on_signal_deliver(int sig, int code, unsigned long
 
 	if (method == GB_METHOD_TP_BTF && gb_shallow_btf(bpf_get_current_task_btf()))
 		return 0;
-	f = gb_traced(task, &pv);
+	f = gb_traced_v(task, &pv);
 	if (!f || !gb_kind_enabled(GB_EV_SIGNAL_DELIVER))
 		return 0;
 	e = gb_reserve(sizeof(*e), GB_EV_SIGNAL_DELIVER);
 	if (!e)
 		return 0;
-	gb_hdr_fill(&e->hdr, GB_EV_SIGNAL_DELIVER, method, sizeof(*e), task, f, GB_TASK_CURRENT,
-		    &pv);
+	gb_hdr_fill_v(&e->hdr, GB_EV_SIGNAL_DELIVER, method, sizeof(*e), task, f, GB_TASK_CURRENT,
+		      &pv);
 	e->target = e->hdr.task; /* the receiver is the task running the handler */
 	e->target_netns = e->hdr.netns;
 	e->sig = sig;
@@ -78,7 +78,7 @@ static __always_inline int gb_on_signal_deliver(int sig, int code, unsigned long
 		    : handler == GB_SIG_IGN ? GB_SIG_ACT_IGNORE
 					    : GB_SIG_ACT_HANDLER;
 	e->group = 0;
-	e->syscall_nr = 0;
+	e->syscall = GB_SYS_NONE;
 	__builtin_memcpy(e->target_comm, e->hdr.comm, sizeof(e->target_comm));
 	gb_submit(e);
 	return 0;
@@ -95,7 +95,7 @@ int gb_tp_signal_generate(struct trace_event_raw_signal_generate *ctx)
 {
 	struct task_struct *sender = (struct task_struct *)bpf_get_current_task();
 	struct gb_pidv pv = {};
-	const struct gb_ns_filter *f = gb_traced(sender, &pv);
+	const struct gb_ns_filter *f = gb_traced_v(sender, &pv);
 	struct gb_ev_signal *e;
 
 	if (!f || !gb_kind_enabled(GB_EV_SIGNAL_GENERATE))
@@ -103,8 +103,8 @@ int gb_tp_signal_generate(struct trace_event_raw_signal_generate *ctx)
 	e = gb_reserve(sizeof(*e), GB_EV_SIGNAL_GENERATE);
 	if (!e)
 		return 0;
-	gb_hdr_fill(&e->hdr, GB_EV_SIGNAL_GENERATE, GB_METHOD_TRACEPOINT, sizeof(*e), sender, f,
-		    GB_TASK_CURRENT, &pv);
+	gb_hdr_fill_v(&e->hdr, GB_EV_SIGNAL_GENERATE, GB_METHOD_TRACEPOINT, sizeof(*e), sender, f,
+		      GB_TASK_CURRENT, &pv);
 	__builtin_memset(&e->target, 0, sizeof(e->target));
 	e->target.pid = e->target.tid = BPF_CORE_READ(ctx, pid);
 	e->target_netns = 0;
@@ -112,7 +112,7 @@ int gb_tp_signal_generate(struct trace_event_raw_signal_generate *ctx)
 	e->code = BPF_CORE_READ(ctx, code);
 	e->result = BPF_CORE_READ(ctx, result);
 	e->group = BPF_CORE_READ(ctx, group);
-	e->syscall_nr = 0;
+	e->syscall = GB_SYS_NONE;
 	BPF_CORE_READ_STR_INTO(&e->target_comm, ctx, comm);
 	gb_submit(e);
 	return 0;

@@ -3,11 +3,43 @@
 #include <stdio.h>
 #include <string.h>
 #include "decode.h"
+#include "netdev_probe.h"
 #include "observe.h"
 #include "probe.h"
 #include "util.h"
 
 int gb_cmd_probe(void);
+
+/* netdev_move has its own ladder: fentry, kprobe, then rtnetlink (netdev_probe.c) */
+static void print_netdev(const struct gb_features *f)
+{
+	struct gb_netdev_caps caps;
+	struct gb_netdev_plan p;
+
+	if (gb_netdev_caps_from_features(f, &caps)) {
+		printf("  %-16s unavailable: %s\n", gb_kind_name(GB_EV_NETDEV_MOVE), f->btf_why);
+		return;
+	}
+	gb_netdev_choose(&caps, &p);
+	switch (p.method) {
+	case GB_METHOD_FENTRY:
+	case GB_METHOD_KPROBE:
+		printf("  %-16s %s (%s)\n", gb_kind_name(GB_EV_NETDEV_MOVE),
+		       gb_method_name(p.method), gb_netdev_fn_names[p.fn]);
+		break;
+	case GB_METHOD_NETLINK:
+		printf("  %-16s %s (rtnetlink requests at %s sys_enter/sys_exit, confirmed by "
+		       "RTM_DELLINK/RTM_NEWLINK notifications)\n",
+		       gb_kind_name(GB_EV_NETDEV_MOVE), gb_method_name(p.method),
+		       gb_method_name(p.syscall_tp));
+		break;
+	default:
+		printf("  %-16s unavailable\n", gb_kind_name(GB_EV_NETDEV_MOVE));
+		break;
+	}
+	for (uint32_t m = GB_METHOD_FENTRY; m <= GB_METHOD_NETLINK && m != p.method; m++)
+		printf("  %-16s   not %s: %s\n", "", gb_method_name(m), p.why_not[m]);
+}
 
 int gb_cmd_probe(void)
 {
@@ -39,6 +71,7 @@ int gb_cmd_probe(void)
 				       choice[i].tp.why_not[m]);
 		}
 	}
+	print_netdev(&f);
 	gb_features_free(&f);
 	return 0;
 }

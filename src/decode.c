@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
+#include <stddef.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -344,4 +345,41 @@ size_t gb_wait_status_str(int status, char *buf, size_t size)
 		n = snprintf(buf, size, "exit %d", (status >> 8) & 0xff);
 	}
 	return n < 0 ? 0 : (size_t)n;
+}
+
+size_t gb_nsset_diff(const struct gb_nsset *a, const struct gb_nsset *b,
+		     struct gb_ns_change *out, size_t max)
+{
+	static const struct {
+		const char *name;
+		size_t off;
+	} types[GB_NSSET_TYPES] = {
+		{ "pid", offsetof(struct gb_nsset, pid) },
+		{ "pid_for_children", offsetof(struct gb_nsset, pid_for_children) },
+		{ "net", offsetof(struct gb_nsset, net) },
+		{ "mnt", offsetof(struct gb_nsset, mnt) },
+		{ "uts", offsetof(struct gb_nsset, uts) },
+		{ "ipc", offsetof(struct gb_nsset, ipc) },
+		{ "user", offsetof(struct gb_nsset, user) },
+		{ "cgroup", offsetof(struct gb_nsset, cgroup) },
+		{ "time", offsetof(struct gb_nsset, time) },
+		{ "time_for_children", offsetof(struct gb_nsset, time_for_children) },
+	};
+	_Static_assert(sizeof(struct gb_nsset) == GB_NSSET_TYPES * sizeof(__u32),
+		       "gb_nsset_diff misses a namespace type");
+	size_t n = 0;
+
+	for (size_t i = 0; i < GB_NSSET_TYPES && n < max; i++) {
+		__u32 x, y;
+
+		memcpy(&x, (const char *)a + types[i].off, sizeof(x));
+		memcpy(&y, (const char *)b + types[i].off, sizeof(y));
+		if (x == y)
+			continue;
+		out[n].type = types[i].name;
+		out[n].old_ino = x;
+		out[n].new_ino = y;
+		n++;
+	}
+	return n;
 }

@@ -39,6 +39,20 @@ size_t gb_clone_flags_str(uint64_t flags, char *buf, size_t size, const char *se
 /* One namespace type bit (CLONE_NEWNET...) to "net", "pid", ...; NULL if not exactly one */
 const char *gb_nstype_name(uint32_t nstype);
 
+/* One namespace type whose inode differs between two gb_nsset. */
+struct gb_ns_change {
+	const char *type; /* "pid", "pid_for_children", "net", ... */
+	uint32_t old_ino;
+	uint32_t new_ino;
+};
+
+#define GB_NSSET_TYPES 10 /* fields of struct gb_nsset */
+
+struct gb_nsset;
+/* Fill out[] with the types whose inode differs, in struct order; returns how many. */
+size_t gb_nsset_diff(const struct gb_nsset *a, const struct gb_nsset *b,
+		     struct gb_ns_change *out, size_t max);
+
 /* si_code to "SI_USER", "SI_KERNEL", ...: NULL when not a generic code */
 const char *gb_si_code_name(int code);
 

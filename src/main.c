@@ -2,6 +2,7 @@
 /* glassbox: subcommands by exact name. */
 #include <stdio.h>
 #include <string.h>
+#include "cmd_trace.h"
 #include "options.h"
 #include "run.h"
 #include "util.h"
@@ -19,6 +20,8 @@ static void usage(FILE *f)
 	      "\n"
 	      "Commands:\n"
 	      "  run [OPTIONS] -- CMD [ARGS...]   run CMD in a new sandbox and trace it\n"
+	      "  trace TARGET... [OPTIONS]        trace existing namespaces (--pid, --netns,\n"
+	      "                                   --pidns, --all) until Ctrl-C\n"
 	      "  replay [OPTIONS] FILE            print a file recorded with run --record\n"
 	      "  probe                            show which attach method each event uses\n"
 	      "  help                             this help\n"
@@ -42,6 +45,22 @@ static int cmd_run(int argc, char **argv)
 	if (r)
 		return r;
 	return gb_cmd_run(&o);
+}
+
+static int cmd_trace(int argc, char **argv)
+{
+	struct gb_opts o;
+	int help, r;
+
+	gb_opts_defaults(&o);
+	r = gb_opts_parse_trace(&o, argc, argv, &help);
+	if (help) {
+		gb_usage_trace(stdout);
+		return 0;
+	}
+	if (r)
+		return r;
+	return gb_cmd_trace(&o);
 }
 
 static int cmd_replay(int argc, char **argv)
@@ -91,6 +110,7 @@ static const struct {
 	int (*fn)(int argc, char **argv);
 } commands[] = {
 	{ "run", cmd_run },
+	{ "trace", cmd_trace },
 	{ "replay", cmd_replay },
 	{ "probe", cmd_probe },
 	{ "help", cmd_help },

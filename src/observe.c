@@ -8,24 +8,31 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include "glassbox/events.h" /* before the skeleton: its .rodata has a struct gb_ns_filter */
+#include "glassbox/events.h" /* the skeleton names struct gb_ns_filter */
 #include "glassbox.skel.h"
 #include "decode.h"
+#include "netdev_mon.h"
+#include "netdev_probe.h"
 #include "observe.h"
+#include "syscalls.h"
 #include "util.h"
+#include <sys/epoll.h>
 
 /*
  * Every tracepoint-based family, with the program name of each variant. The clone
  * family is loaded even when clone events are filtered out: it is what follows new
  * namespaces into the filter map.
  */
+#define GB_FAMILY_ALWAYS 1        /* loaded whatever --events says */
+#define GB_FAMILY_FOLLOW_NETNS 2  /* loaded when network namespaces are followed */
+
 static const struct family {
 	uint32_t kinds;
 	int always;
 	const char *tp, *category;
 	const char *btf_prog, *raw_prog, *tp_prog;
 } families[] = {
-	{ 1u << GB_EV_CLONE, 1, "task_newtask", "task", "gb_btf_task_newtask",
+	{ 1u << GB_EV_CLONE, GB_FAMILY_ALWAYS, "task_newtask", "task", "gb_btf_task_newtask",
 	  "gb_raw_task_newtask", "gb_tp_task_newtask" },
 	{ 1u << GB_EV_EXEC, 0, "sched_process_exec", "sched", "gb_btf_sched_process_exec",
 	  "gb_raw_sched_process_exec", "gb_tp_sched_process_exec" },
@@ -35,6 +42,14 @@ static const struct family {
 	  "gb_raw_signal_generate", "gb_tp_signal_generate" },
 	{ 1u << GB_EV_SIGNAL_DELIVER, 0, "signal_deliver", "signal", "gb_btf_signal_deliver",
 	  "gb_raw_signal_deliver", "gb_tp_signal_deliver" },
+	/* The syscall boundary (bpf/ns.bpf.c): sys_enter keeps setns/unshare arguments and
+	 * the namespaces before; sys_exit reports them, failed clones and failed kills.
+	 * Loaded for follow_netns too: unshare(CLONE_NEWNET) is seen only here. */
+	{ 1u << GB_EV_SETNS | 1u << GB_EV_UNSHARE, GB_FAMILY_FOLLOW_NETNS, "sys_enter",
+	  "raw_syscalls", "gb_btf_sys_enter", "gb_raw_sys_enter", "gb_tp_sys_enter" },
+	{ 1u << GB_EV_SETNS | 1u << GB_EV_UNSHARE | 1u << GB_EV_SIGNAL_FAILED | 1u << GB_EV_CLONE,
+	  GB_FAMILY_FOLLOW_NETNS, "sys_exit", "raw_syscalls", "gb_btf_sys_exit", "gb_raw_sys_exit",
+	  "gb_tp_sys_exit" },
 };
 
 #define N_FAMILIES GB_ARRAY_SIZE(families)
@@ -45,6 +60,9 @@ struct gb_observer {
 	struct gb_sink *sinks;
 	struct gb_summary sum;
 	int sink_err;
+	struct gb_netdev_plan netdev;  /* how netdev_move is observed */
+	struct gb_netdev_mon *netdev_mon; /* the netlink method's user-space half */
+	int ep;                        /* ring buffer + netdev_mon, when there is one */
 };
 
 size_t gb_observe_choose(const struct gb_features *f, struct gb_family_choice *choices,
@@ -58,7 +76,7 @@ size_t gb_observe_choose(const struct gb_features *f, struct gb_family_choice *c
 
 		memset(c, 0, sizeof(*c));
 		c->kinds = fam->kinds;
-		c->always = fam->always;
+		c->always = fam->always == GB_FAMILY_ALWAYS;
 		c->tp.tp = fam->tp;
 		c->tp.category = fam->category;
 		gb_tp_choose(f, gb_tp_exists_btf(f, fam->tp),
@@ -94,6 +112,35 @@ static int on_sample(void *ctx, void *data, size_t size)
 	return 0;
 }
 
+/* netdev_move events the netlink method finished in user space */
+static void on_netdev_event(void *ctx, const struct gb_ev_netdev_move *e)
+{
+	on_sample(ctx, (void *)e, sizeof(*e));
+}
+
+/* Pick netdev_move's method and switch its programs on (before load). */
+static int netdev_setup(struct gb_observer *ob, const struct gb_features *f)
+{
+	struct gb_netdev_caps caps;
+	int err;
+
+	err = gb_netdev_caps_from_features(f, &caps);
+	if (err) {
+		gb_err("probing for netdev_move failed: %s", strerror(-err));
+		return err;
+	}
+	if (gb_netdev_choose(&caps, &ob->netdev)) {
+		gb_err("no way to observe netdev_move on this kernel: %s",
+		       ob->netdev.why_not[GB_METHOD_NETLINK]);
+		return -ENOTSUP;
+	}
+	gb_dbg("netdev_move: %s", gb_method_name(ob->netdev.method));
+	err = gb_netdev_configure(ob->skel, &ob->netdev);
+	if (err)
+		gb_err("configuring the netdev_move programs failed: %s", strerror(-err));
+	return err;
+}
+
 static int set_autoload(struct bpf_object *obj, const char *name, bool on)
 {
 	struct bpf_program *p = bpf_object__find_program_by_name(obj, name);
@@ -118,13 +165,11 @@ int gb_observer_open(struct gb_observer **out, const struct gb_observe_opts *o,
 		return -ENOTSUP;
 	}
 	gb_observe_choose(f, choice, N_FAMILIES);
-	/* libbpf parses its own copy of the kernel's BTF while loading: two at once were
-	 * a third of glassbox's peak memory */
-	gb_features_free(f);
 	ob = calloc(1, sizeof(*ob));
 	if (!ob)
 		return -ENOMEM;
 	ob->sinks = sinks;
+	ob->ep = -1;
 	libbpf_set_print(libbpf_print);
 
 	ob->skel = glassbox_bpf__open();
@@ -145,7 +190,8 @@ int gb_observer_open(struct gb_observer **out, const struct gb_observe_opts *o,
 		const struct family *fam = &families[i];
 		const char *prog = NULL;
 
-		if (!fam->always && !(o->kind_mask & fam->kinds))
+		if (fam->always != GB_FAMILY_ALWAYS && !(o->kind_mask & fam->kinds) &&
+		    !(fam->always == GB_FAMILY_FOLLOW_NETNS && o->follow_netns))
 			continue;
 		switch (choice[i].tp.method) {
 		case GB_METHOD_TP_BTF: prog = fam->btf_prog; break;
@@ -165,12 +211,28 @@ int gb_observer_open(struct gb_observer **out, const struct gb_observe_opts *o,
 			goto fail;
 	}
 
+	if (o->kind_mask & (1u << GB_EV_NETDEV_MOVE)) {
+		err = netdev_setup(ob, f);
+		if (err)
+			goto fail;
+	}
+	/* libbpf parses its own copy of the kernel's BTF while loading: two at once were
+	 * a third of glassbox's peak memory */
+	gb_features_free(f);
+
 	ob->skel->rodata->gb_cfg_trace_all = o->trace_all;
 	ob->skel->rodata->gb_cfg_filter_netns = o->filter_netns;
 	ob->skel->rodata->gb_cfg_follow_netns = o->follow_netns;
 	ob->skel->rodata->gb_cfg_wakeup_bytes = o->wakeup_bytes;
 	ob->skel->rodata->gb_cfg_kind_mask = o->kind_mask;
 	ob->skel->rodata->gb_cfg_min_level = o->min_level;
+	err = gb_syscall_classes((uint8_t *)ob->skel->rodata->gb_sys_class,
+				 sizeof(ob->skel->rodata->gb_sys_class));
+	if (err < 0) {
+		gb_err("a watched syscall's number is beyond the BPF side's table (%d entries)",
+		       GB_SYSCALL_NR_MAX);
+		goto fail;
+	}
 	err = bpf_map__set_max_entries(ob->skel->maps.gb_events, o->ring_size);
 	if (err) {
 		gb_err("ring buffer size %llu rejected: %s", (unsigned long long)o->ring_size,
@@ -198,6 +260,24 @@ int gb_observer_open(struct gb_observer **out, const struct gb_observe_opts *o,
 		gb_err("ring buffer set-up failed: %s", strerror(errno));
 		goto fail;
 	}
+	if (ob->netdev.method == GB_METHOD_NETLINK) {
+		struct epoll_event ev = { .events = EPOLLIN };
+
+		ob->netdev_mon = gb_netdev_mon_new(ob->skel, 0, on_netdev_event, ob);
+		if (!ob->netdev_mon) {
+			err = -errno;
+			gb_err("netdev_move: rtnetlink listener set-up failed: %s", strerror(errno));
+			goto fail;
+		}
+		ob->ep = epoll_create1(EPOLL_CLOEXEC);
+		if (ob->ep < 0 ||
+		    epoll_ctl(ob->ep, EPOLL_CTL_ADD, ring_buffer__epoll_fd(ob->rb), &ev) ||
+		    epoll_ctl(ob->ep, EPOLL_CTL_ADD, gb_netdev_mon_fd(ob->netdev_mon), &ev)) {
+			err = -errno;
+			gb_err("epoll set-up failed: %s", strerror(errno));
+			goto fail;
+		}
+	}
 	*out = ob;
 	return 0;
 fail:
@@ -210,9 +290,10 @@ void gb_observer_set_sinks(struct gb_observer *ob, struct gb_sink *sinks)
 	ob->sinks = sinks;
 }
 
-static int add_ns(int map_fd, uint32_t ino, uint32_t root_level, const char *what)
+static int add_ns(int map_fd, uint32_t ino, uint32_t root_level, uint32_t root_pidns,
+		  const char *what)
 {
-	struct gb_ns_filter v = { .root_level = root_level };
+	struct gb_ns_filter v = { .root_level = root_level, .root_pidns = root_pidns };
 
 	if (bpf_map_update_elem(map_fd, &ino, &v, BPF_ANY)) {
 		int err = -errno;
@@ -225,28 +306,71 @@ static int add_ns(int map_fd, uint32_t ino, uint32_t root_level, const char *wha
 
 int gb_observer_add_pidns(struct gb_observer *ob, uint32_t ino, uint32_t root_level)
 {
-	return add_ns(bpf_map__fd(ob->skel->maps.gb_traced_pidns), ino, root_level, "PID");
+	return add_ns(bpf_map__fd(ob->skel->maps.gb_traced_pidns), ino, root_level, ino, "PID");
 }
 
-int gb_observer_add_netns(struct gb_observer *ob, uint32_t ino, uint32_t root_level)
+int gb_observer_add_netns(struct gb_observer *ob, uint32_t ino, uint32_t root_level,
+			  uint32_t root_pidns)
 {
-	return add_ns(bpf_map__fd(ob->skel->maps.gb_traced_netns), ino, root_level, "network");
+	return add_ns(bpf_map__fd(ob->skel->maps.gb_traced_netns), ino, root_level, root_pidns,
+		      "network");
+}
+
+int gb_observer_watch_netns(struct gb_observer *ob, pid_t pid, uint32_t ino, uint32_t root_level)
+{
+	int err;
+
+	if (!(ob->skel->rodata->gb_cfg_kind_mask & (1u << GB_EV_NETDEV_MOVE)))
+		return 0;
+	err = gb_netdev_trace_netns(ob->skel, ino, root_level);
+	if (err) {
+		gb_err("adding network namespace %u to the filter failed: %s", ino, strerror(-err));
+		return err;
+	}
+	if (!ob->netdev_mon)
+		return 0;
+	err = gb_netdev_mon_watch_pid(ob->netdev_mon, pid, root_level);
+	if (err)
+		gb_err("netdev_move: watching the network namespace of PID %d failed: %s",
+		       (int)pid, strerror(-err));
+	return err;
 }
 
 int gb_observer_fd(struct gb_observer *ob)
 {
-	return ring_buffer__epoll_fd(ob->rb);
+	return ob->ep >= 0 ? ob->ep : ring_buffer__epoll_fd(ob->rb);
 }
 
 int gb_observer_consume(struct gb_observer *ob)
 {
 	int n = ring_buffer__consume(ob->rb);
 
+	if (ob->netdev_mon) {
+		int m = gb_netdev_mon_process(ob->netdev_mon);
+
+		if (m < 0)
+			gb_err("netdev_move: %s", strerror(-m));
+		else if (n >= 0)
+			n += m;
+	}
 	/* also when nothing came: a sink may hold data for time's sake (the record file
 	 * writes a partial frame once a second, so that a killed glassbox loses little) */
 	if (n >= 0 && !ob->sink_err)
 		ob->sink_err = gb_sinks_flush(ob->sinks);
 	return n;
+}
+
+void gb_observer_finish(struct gb_observer *ob)
+{
+	while (gb_observer_consume(ob) > 0)
+		;
+	if (ob->netdev_mon && gb_netdev_mon_finish(ob->netdev_mon) > 0 && !ob->sink_err)
+		ob->sink_err = gb_sinks_flush(ob->sinks);
+}
+
+uint32_t gb_observer_netdev_method(const struct gb_observer *ob)
+{
+	return ob->netdev.method;
 }
 
 void gb_observer_summary(struct gb_observer *ob, struct gb_summary *sum)
@@ -270,6 +394,9 @@ void gb_observer_close(struct gb_observer *ob)
 {
 	if (!ob)
 		return;
+	gb_netdev_mon_free(ob->netdev_mon);
+	if (ob->ep >= 0)
+		close(ob->ep);
 	ring_buffer__free(ob->rb);
 	glassbox_bpf__destroy(ob->skel);
 	free(ob);

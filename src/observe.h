@@ -8,6 +8,7 @@
 #define GB_OBSERVE_H
 
 #include <stdint.h>
+#include <sys/types.h>
 #include "probe.h"
 #include "sink.h"
 
@@ -41,12 +42,26 @@ int gb_observer_open(struct gb_observer **out, const struct gb_observe_opts *o,
 		     struct gb_features *f, struct gb_sink *sinks);
 /* where consumed events go; may be set after open, before the filter is filled */
 void gb_observer_set_sinks(struct gb_observer *ob, struct gb_sink *sinks);
+/* A PID namespace traced as a root of its own: PIDs are shown as it sees them. */
 int gb_observer_add_pidns(struct gb_observer *ob, uint32_t ino, uint32_t root_level);
-int gb_observer_add_netns(struct gb_observer *ob, uint32_t ino, uint32_t root_level);
-/* fd to wait on for "events ready" (epoll fd of the ring buffer) */
+/* A network namespace whose tasks are traced; their ns_pid views are as root_pidns (at
+ * root_level) sees them. */
+int gb_observer_add_netns(struct gb_observer *ob, uint32_t ino, uint32_t root_level,
+			  uint32_t root_pidns);
+/* Report device moves into and out of the network namespace of process pid (inode
+ * ino), whoever makes them: puts it in gb_traced_netns and, with the netlink method,
+ * has the rtnetlink listener watch it. */
+int gb_observer_watch_netns(struct gb_observer *ob, pid_t pid, uint32_t ino,
+			    uint32_t root_level);
+/* fd to wait on for "events ready" (epoll fd of the ring buffer, and of the netlink
+ * method's listener when netdev_move uses it) */
 int gb_observer_fd(struct gb_observer *ob);
 /* consume what is in the ring buffer now; returns events consumed or -errno */
 int gb_observer_consume(struct gb_observer *ob);
+/* after the last consume: drain, and let netdev_move's correlation finish */
+void gb_observer_finish(struct gb_observer *ob);
+/* the method netdev_move was given (GB_METHOD_NONE when not traced) */
+uint32_t gb_observer_netdev_method(const struct gb_observer *ob);
 /* received counts from user space, lost counts from the kernel */
 void gb_observer_summary(struct gb_observer *ob, struct gb_summary *sum);
 void gb_observer_close(struct gb_observer *ob);

@@ -139,6 +139,9 @@ void gb_usage_run(FILE *f)
 	      "      --netns-name NAME  show the namespace as /run/netns/NAME (ip netns) while\n"
 	      "                         the sandbox runs\n"
 	      "      --join-netns NAME|PATH  run in this existing network namespace instead\n"
+	      "      --netdev IFNAME    move the host's network device IFNAME into the\n"
+	      "                         sandbox while it runs; it comes back when glassbox\n"
+	      "                         ends, however it ends (repeatable)\n"
 	      "  --nat, --publish and --network imply --veth. Everything added to the host is\n"
 	      "  removed when glassbox ends, and after a SIGKILL too (by a reaper process).\n"
 	      "\n",
@@ -188,6 +191,7 @@ enum {
 	OPT_COLOR,
 	OPT_NO_COLOR,
 	OPT_RING_SIZE,
+	OPT_NETDEV,
 	OPT_RECORD,
 	OPT_TREE,
 	OPT_DOT,
@@ -211,6 +215,7 @@ static const struct option run_options[] = {
 	{ "network", required_argument, NULL, OPT_NET },
 	{ "netns-name", required_argument, NULL, OPT_NET },
 	{ "join-netns", required_argument, NULL, OPT_NET },
+	{ "netdev", required_argument, NULL, OPT_NETDEV },
 	{ "cap-add", required_argument, NULL, OPT_CAP_ADD },
 	{ "cap-drop", required_argument, NULL, OPT_CAP_DROP },
 	{ "user", required_argument, NULL, OPT_USER },
@@ -361,7 +366,7 @@ int gb_opts_parse_run(struct gb_opts *o, int argc, char **argv, int *help)
 	int c, r, idx;
 
 	*help = 0;
-	optind = 1;
+	optind = 0; /* 0, not 1: glibc then also forgets a half-read option cluster */
 	opterr = 0;
 	/* '+': stop at COMMAND, so its own options are left alone */
 	while ((c = getopt_long(argc, argv, "+:jo:vh", run_options, &idx)) != -1) {
@@ -384,6 +389,18 @@ int gb_opts_parse_run(struct gb_opts *o, int argc, char **argv, int *help)
 				return GB_EXIT_USAGE;
 			break;
 		}
+		case OPT_NETDEV:
+			if (!*optarg || strlen(optarg) >= 16 || strchr(optarg, '/') ||
+			    strchr(optarg, ' ')) {
+				gb_err("run: --netdev: '%s' is not a network device name", optarg);
+				return GB_EXIT_USAGE;
+			}
+			if (o->n_netdevs == GB_OPT_NETDEV_MAX) {
+				gb_err("run: at most %d --netdev", GB_OPT_NETDEV_MAX);
+				return GB_EXIT_USAGE;
+			}
+			o->netdevs[o->n_netdevs++] = optarg;
+			break;
 		case OPT_CAP_ADD:
 		case OPT_CAP_DROP: {
 			const char *bad;
@@ -417,6 +434,10 @@ int gb_opts_parse_run(struct gb_opts *o, int argc, char **argv, int *help)
 			return GB_EXIT_USAGE;
 		}
 	}
+	if (o->n_netdevs && o->net.mode == GB_NET_SHARE) {
+		gb_err("run: --netdev needs the sandbox's own network namespace, not --share-net");
+		return GB_EXIT_USAGE;
+	}
 	if (optind >= argc) {
 		gb_err("run: no COMMAND given (usage: glassbox run [OPTIONS] -- COMMAND [ARGS...])");
 		return GB_EXIT_USAGE;
@@ -432,7 +453,7 @@ int gb_opts_parse_replay(struct gb_opts *o, int argc, char **argv, int *help)
 	int c, r;
 
 	*help = 0;
-	optind = 1;
+	optind = 0; /* 0, not 1: glibc then also forgets a half-read option cluster */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":jo:vh", replay_options, NULL)) != -1) {
 		r = parse_output_opt(o, c, "replay", optarg);
@@ -456,5 +477,178 @@ int gb_opts_parse_replay(struct gb_opts *o, int argc, char **argv, int *help)
 		return GB_EXIT_USAGE;
 	}
 	o->replay_file = argv[optind];
+	return 0;
+}
+
+void gb_usage_trace(FILE *f)
+{
+	fputs("Usage: glassbox trace TARGET... [OPTIONS]\n"
+	      "\n"
+	      "Trace namespaces that already exist, and every namespace created inside them,\n"
+	      "with the same events and output as glassbox run; nothing is created. Runs\n"
+	      "until Ctrl-C (SIGINT, SIGTERM, SIGHUP, SIGQUIT).\n"
+	      "\n"
+	      "Targets (at least one; each may be repeated):\n"
+	      "      --pid PID          PID's PID and network namespaces\n"
+	      "      --netns NAME|PATH  a network namespace: NAME as made by 'ip netns add'\n"
+	      "                         (/run/netns/NAME), or a path to one (/proc/PID/ns/net)\n"
+	      "      --pidns PATH       a PID namespace (/proc/PID/ns/pid, or a bind mount)\n"
+	      "      --all              every task on the machine, the host included\n"
+	      "      --exit-with-target end when the traced namespaces are gone: a PID\n"
+	      "                         namespace when its init has exited, a network\n"
+	      "                         namespace when no process is in it and its name or\n"
+	      "                         path no longer refers to it (--pid: its PID\n"
+	      "                         namespace, or its network namespace when the PID\n"
+	      "                         namespace is glassbox's own)\n"
+	      "\n"
+	      "Output:\n"
+	      "  -j, --json             JSON Lines instead of a table\n"
+	      "  -o, --output FILE      write events to FILE instead of stdout\n"
+	      "      --record FILE      also record the raw event stream to FILE, for\n"
+	      "                         glassbox replay (filters do not apply to it)\n"
+	      "      --tree             at the end, print the process and namespace tree\n"
+	      "      --dot FILE         at the end, write that tree as Graphviz to FILE\n"
+	      "\n"
+	      "Filters (on what is printed):\n"
+	      "      --events LIST      only these kinds (see glassbox run --help)\n"
+	      "      --comm NAME        only events of tasks with this comm\n"
+	      "      --signal SIG       only signal events of SIG (name or number)\n"
+	      "  (--pid names a target here; glassbox replay --pid filters a recording)\n"
+	      "\n"
+	      "Format:\n"
+	      "      --pid-view VIEW    table PID column: sandbox (as the target's PID\n"
+	      "                         namespace sees it, /host; default), host, or own\n"
+	      "      --abs-time         wall-clock time instead of seconds since start\n"
+	      "      --color, --no-color  force colors on or off\n"
+	      "      --ring-size SIZE   BPF ring buffer size, power of two, 64K..1G (default 4M)\n"
+	      "  -v, --verbose          more messages on stderr (twice: debug too)\n"
+	      "  -h, --help             this help\n"
+	      "\n"
+	      "Exit status: 0 after Ctrl-C or when the targets are gone, 1 glassbox failed or a\n"
+	      "target does not exist or is not a namespace of the right type, 2 usage,\n"
+	      "3 missing privileges, 4 missing kernel feature.\n",
+	      f);
+}
+
+/* trace's own options, numbered apart from run's */
+enum {
+	OPT_TRACE_PID = 0x200,
+	OPT_TRACE_NETNS,
+	OPT_TRACE_PIDNS,
+	OPT_TRACE_ALL,
+	OPT_TRACE_EXIT_WITH_TARGET,
+};
+
+static const struct option trace_options[] = {
+	{ "pid", required_argument, NULL, OPT_TRACE_PID },
+	{ "netns", required_argument, NULL, OPT_TRACE_NETNS },
+	{ "pidns", required_argument, NULL, OPT_TRACE_PIDNS },
+	{ "all", no_argument, NULL, OPT_TRACE_ALL },
+	{ "exit-with-target", no_argument, NULL, OPT_TRACE_EXIT_WITH_TARGET },
+	{ "json", no_argument, NULL, 'j' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "record", required_argument, NULL, OPT_RECORD },
+	{ "tree", no_argument, NULL, OPT_TREE },
+	{ "dot", required_argument, NULL, OPT_DOT },
+	{ "events", required_argument, NULL, OPT_EVENTS },
+	{ "comm", required_argument, NULL, OPT_COMM },
+	{ "signal", required_argument, NULL, OPT_SIGNAL },
+	{ "pid-view", required_argument, NULL, OPT_PID_VIEW },
+	{ "abs-time", no_argument, NULL, OPT_ABS_TIME },
+	{ "color", no_argument, NULL, OPT_COLOR },
+	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
+	{ "ring-size", required_argument, NULL, OPT_RING_SIZE },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int add_target(struct gb_opts *o, enum gb_trace_kind kind, const char *arg)
+{
+	struct gb_trace_target *t;
+
+	if (o->n_targets >= GB_TRACE_TARGETS_MAX) {
+		gb_err("trace: at most %d targets", GB_TRACE_TARGETS_MAX);
+		return -1;
+	}
+	t = &o->targets[o->n_targets];
+	memset(t, 0, sizeof(*t));
+	t->kind = kind;
+	t->arg = arg;
+	if (!*arg) {
+		gb_err("trace: --%s needs a value", kind == GB_TRACE_PID     ? "pid"
+						    : kind == GB_TRACE_NETNS ? "netns"
+									     : "pidns");
+		return -1;
+	}
+	if (kind == GB_TRACE_PID) {
+		uint64_t v;
+
+		if (gb_parse_u64(arg, 10, 1, INT32_MAX, &v)) {
+			gb_err("trace: --pid: '%s' is not a process ID (1..%d)", arg, INT32_MAX);
+			return -1;
+		}
+		t->pid = (int)v;
+	}
+	o->n_targets++;
+	return 0;
+}
+
+int gb_opts_parse_trace(struct gb_opts *o, int argc, char **argv, int *help)
+{
+	int c, r;
+
+	*help = 0;
+	optind = 0; /* 0, not 1: glibc then also forgets a half-read option cluster */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":jo:vh", trace_options, NULL)) != -1) {
+		r = parse_output_opt(o, c, "trace", optarg);
+		if (r < 0)
+			return GB_EXIT_USAGE;
+		if (r)
+			continue;
+		switch (c) {
+		case OPT_TRACE_PID:
+			r = add_target(o, GB_TRACE_PID, optarg);
+			break;
+		case OPT_TRACE_NETNS:
+			r = add_target(o, GB_TRACE_NETNS, optarg);
+			break;
+		case OPT_TRACE_PIDNS:
+			r = add_target(o, GB_TRACE_PIDNS, optarg);
+			break;
+		case OPT_TRACE_ALL:
+			o->trace_all = 1;
+			break;
+		case OPT_TRACE_EXIT_WITH_TARGET:
+			o->exit_with_target = 1;
+			break;
+		case 'h':
+			*help = 1;
+			return 1;
+		default:
+			unknown_option("trace", c, argv);
+			return GB_EXIT_USAGE;
+		}
+		if (r)
+			return GB_EXIT_USAGE;
+	}
+	if (optind < argc) {
+		gb_err("trace: unexpected argument '%s' (glassbox trace runs no command; see "
+		       "glassbox run)", argv[optind]);
+		return GB_EXIT_USAGE;
+	}
+	if (!o->n_targets && !o->trace_all) {
+		gb_err("trace: nothing to trace: give --pid, --netns, --pidns or --all");
+		return GB_EXIT_USAGE;
+	}
+	if (o->n_targets && o->trace_all) {
+		gb_err("trace: --all traces everything already; it takes no other target");
+		return GB_EXIT_USAGE;
+	}
+	if (o->trace_all && o->exit_with_target) {
+		gb_err("trace: --exit-with-target needs a target that can go away, not --all");
+		return GB_EXIT_USAGE;
+	}
 	return 0;
 }

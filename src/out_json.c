@@ -12,6 +12,7 @@
 #include "decode.h"
 #include "format.h"
 #include "outbuf.h"
+#include "syscalls.h"
 #include "util.h"
 
 struct json_sink {
@@ -189,6 +190,11 @@ static void clone_body(struct gb_outbuf *b, const struct gb_ev_clone *e, int *f)
 	flags_array(b, "flags", e->flags, f);
 	key_bool(b, "thread", e->info & GB_CLONE_THREAD_CHILD, f);
 	errno_field(b, e->ret, f);
+	if (e->ret < 0) {
+		const char *sys = gb_syscall_name(GB_CLONE_SYSCALL(e->info));
+
+		key_str(b, "syscall", sys ? sys : "unknown", 24, f);
+	}
 	/* each namespace this clone created, with the kernel's inode for it */
 	gb_json_key(b, "new_namespaces", f);
 	gb_out_char(b, '[');
@@ -244,9 +250,22 @@ static void signal_body(struct gb_outbuf *b, const struct gb_ev_signal *e, uint3
 
 	sig_fields(b, e->sig, f);
 	if (kind == GB_EV_SIGNAL_FAILED) {
-		/* the pid argument as the sender wrote it: the kernel found no task for it */
-		key_i64(b, "target_pid_arg", (int32_t)e->target.own_pid, f);
-		key_u64(b, "syscall_nr", e->syscall_nr, f);
+		const char *sys = gb_syscall_name(e->syscall);
+
+		/* the arguments as the sender wrote them: the kernel found no task for them */
+		key_str(b, "syscall", sys ? sys : "unknown", 24, f);
+		if (e->syscall == GB_SYS_PIDFD_SEND_SIGNAL) {
+			key_i64(b, "target_pidfd", (int32_t)e->target.own_pid, f);
+		} else if (e->syscall == GB_SYS_TKILL) {
+			key_i64(b, "target_tid_arg", (int32_t)e->target.own_tid, f);
+		} else {
+			key_i64(b, "target_pid_arg", (int32_t)e->target.own_pid, f);
+			if (e->syscall == GB_SYS_TGKILL || e->syscall == GB_SYS_RT_TGSIGQUEUEINFO)
+				key_i64(b, "target_tid_arg", (int32_t)e->target.own_tid, f);
+		}
+		key_i64(b, "code", e->code, f);
+		if (code)
+			key_str(b, "code_name", code, 16, f);
 		errno_field(b, e->result, f);
 		return;
 	}
@@ -265,24 +284,81 @@ static void signal_body(struct gb_outbuf *b, const struct gb_ev_signal *e, uint3
 	}
 }
 
+/* "changes": [{"type":"net","old":1,"new":2}, ...] for every inode that differs */
+static void ns_changes(struct gb_outbuf *b, const struct gb_nsset *x, const struct gb_nsset *y,
+		       int *first)
+{
+	struct gb_ns_change ch[GB_NSSET_TYPES];
+	size_t n = gb_nsset_diff(x, y, ch, GB_ARRAY_SIZE(ch));
+
+	gb_json_key(b, "changes", first);
+	gb_out_char(b, '[');
+	for (size_t i = 0; i < n; i++) {
+		int g = 1;
+
+		if (i)
+			gb_out_char(b, ',');
+		gb_out_char(b, '{');
+		key_str(b, "type", ch[i].type, 24, &g);
+		key_u64(b, "old", ch[i].old_ino, &g);
+		key_u64(b, "new", ch[i].new_ino, &g);
+		gb_out_char(b, '}');
+	}
+	gb_out_char(b, ']');
+}
+
 static void setns_body(struct gb_outbuf *b, const struct gb_ev_setns *e, int *f)
 {
 	const char *t = gb_nstype_name(e->nstype), *ft = gb_nstype_name(e->fd_nstype);
 
 	key_i64(b, "fd", e->fd, f);
 	key_u64(b, "nstype", e->nstype, f);
-	key_str(b, "nstype_name", t ? t : "any", 8, f);
-	key_str(b, "target_type", ft ? ft : "unknown", 8, f);
+	key_str(b, "nstype_name", t ? t : e->nstype ? "several" : "any", 8, f);
+	key_str(b, "target_type", ft ? ft : e->target_pid ? "pidfd" : "unknown", 8, f);
 	key_u64(b, "target_ino", e->target_ino, f);
+	key_u64(b, "target_pid", e->target_pid, f);
 	errno_field(b, e->ret, f);
+	ns_changes(b, &e->before, &e->after, f);
+	/* joining a PID namespace moves only the caller's children: say so, with both */
+	if (e->ret == 0 && e->after.pid_for_children != e->before.pid_for_children) {
+		key_bool(b, "pid_for_children_changed", 1, f);
+		key_u64(b, "own_pidns", e->after.pid, f);
+		key_u64(b, "pid_for_children", e->after.pid_for_children, f);
+	}
 	nsset(b, "before", &e->before, f);
 	nsset(b, "after", &e->after, f);
 }
 
 static void unshare_body(struct gb_outbuf *b, const struct gb_ev_unshare *e, int *f)
 {
+	struct gb_ns_change ch[GB_NSSET_TYPES];
+	size_t n = e->ret == 0 ? gb_nsset_diff(&e->before, &e->after, ch, GB_ARRAY_SIZE(ch)) : 0;
+
 	flags_array(b, "flags", e->flags, f);
 	errno_field(b, e->ret, f);
+	/* each namespace created: old and new inode; a new PID namespace is the caller's
+	 * pid_for_children, one level down, and its next child is PID 1 there */
+	gb_json_key(b, "new_namespaces", f);
+	gb_out_char(b, '[');
+	for (size_t i = 0; i < n; i++) {
+		int g = 1;
+
+		if (i)
+			gb_out_char(b, ',');
+		gb_out_char(b, '{');
+		key_str(b, "type", ch[i].type, 24, &g);
+		key_u64(b, "old", ch[i].old_ino, &g);
+		key_u64(b, "new", ch[i].new_ino, &g);
+		if (!strcmp(ch[i].type, "pid_for_children")) {
+			key_u64(b, "level", e->hdr.task.level + 1, &g);
+			key_u64(b, "parent", e->after.pid, &g);
+			key_u64(b, "next_child_pid", 1, &g);
+		}
+		gb_out_char(b, '}');
+	}
+	gb_out_char(b, ']');
+	if (e->ret == 0 && e->after.pid_for_children != e->before.pid_for_children)
+		key_bool(b, "pid_for_children_changed", 1, f);
 	nsset(b, "before", &e->before, f);
 	nsset(b, "after", &e->after, f);
 }
@@ -296,6 +372,9 @@ static void netdev_body(struct gb_outbuf *b, const struct gb_ev_netdev_move *e, 
 	key_u64(b, "old_netns", e->old_netns, f);
 	key_u64(b, "new_netns", e->new_netns, f);
 	errno_field(b, e->ret, f);
+	key_bool(b, "by_kernel", e->info & GB_NETDEV_KERNEL, f);
+	key_bool(b, "unconfirmed", e->info & GB_NETDEV_UNCONFIRMED, f);
+	key_bool(b, "no_request", e->info & GB_NETDEV_NO_REQUEST, f);
 }
 
 static int json_event(struct gb_sink *s, const struct gb_event_hdr *h, size_t size)

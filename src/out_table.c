@@ -14,6 +14,7 @@
 #include "decode.h"
 #include "format.h"
 #include "outbuf.h"
+#include "syscalls.h"
 #include "util.h"
 
 #define W_TIME 12
@@ -123,8 +124,8 @@ static void details_clone(struct table_sink *t, struct line *l, const struct gb_
 
 	if (e->ret < 0) {
 		gb_clone_flags_str(e->flags, flags, sizeof(flags), "|");
-		lprintf(l, "failed %s flags=%s", gb_errno_name(e->ret),
-			flags[0] ? flags : "0");
+		lprintf(l, "%s failed %s flags=%s", gb_syscall_name(GB_CLONE_SYSCALL(e->info)) ?: "clone",
+			gb_errno_name(e->ret), flags[0] ? flags : "0");
 		return;
 	}
 	pid_text(t, &e->child, pid, sizeof(pid));
@@ -178,9 +179,12 @@ static void details_signal(struct table_sink *t, struct line *l, const struct gb
 	char sb[16], pid[32];
 	const char *name = gb_signal_name(e->sig, sb, sizeof(sb));
 
-	lprintf(l, "%s", name ? name : "?");
-	if (!name)
-		lprintf(l, "(%d)", e->sig);
+	if (e->sig == 0)
+		lprintf(l, "signal 0 (existence check)");
+	else if (name)
+		lprintf(l, "%s", name);
+	else
+		lprintf(l, "?(%d)", e->sig);
 	switch (e->hdr.kind) {
 	case GB_EV_SIGNAL_GENERATE:
 		pid_text(t, &e->target, pid, sizeof(pid));
@@ -195,49 +199,45 @@ static void details_signal(struct table_sink *t, struct line *l, const struct gb
 			lprintf(l, " %s", e->result == GB_SIG_ACT_IGNORE ? "ignored" : "handler");
 		break;
 	case GB_EV_SIGNAL_FAILED:
-		lprintf(l, " -> pid %d failed %s", (int32_t)e->target.own_pid,
-			gb_errno_name(e->result));
+		lprintf(l, " -> %s %d", e->syscall == GB_SYS_PIDFD_SEND_SIGNAL ? "pidfd"
+					: e->syscall == GB_SYS_TKILL	  ? "tid"
+									  : "pid",
+			(int32_t)(e->syscall == GB_SYS_TKILL ? e->target.own_tid : e->target.own_pid));
+		if (e->syscall == GB_SYS_TGKILL || e->syscall == GB_SYS_RT_TGSIGQUEUEINFO)
+			lprintf(l, " tid %d", (int32_t)e->target.own_tid);
+		lprintf(l, " failed %s (%s)", gb_errno_name(e->result),
+			gb_syscall_name(e->syscall) ?: "?");
 		break;
 	}
 }
 
 static void details_nsset_diff(struct line *l, const struct gb_nsset *a, const struct gb_nsset *b)
 {
-	static const struct {
-		const char *name;
-		size_t off;
-	} types[] = {
-		{ "pid", offsetof(struct gb_nsset, pid) },
-		{ "pid_for_children", offsetof(struct gb_nsset, pid_for_children) },
-		{ "net", offsetof(struct gb_nsset, net) },
-		{ "mnt", offsetof(struct gb_nsset, mnt) },
-		{ "uts", offsetof(struct gb_nsset, uts) },
-		{ "ipc", offsetof(struct gb_nsset, ipc) },
-		{ "user", offsetof(struct gb_nsset, user) },
-		{ "cgroup", offsetof(struct gb_nsset, cgroup) },
-		{ "time", offsetof(struct gb_nsset, time) },
-		{ "time_for_children", offsetof(struct gb_nsset, time_for_children) },
-	};
+	struct gb_ns_change ch[GB_NSSET_TYPES];
+	size_t n = gb_nsset_diff(a, b, ch, GB_ARRAY_SIZE(ch));
 
-	for (size_t i = 0; i < GB_ARRAY_SIZE(types); i++) {
-		__u32 x = *(const __u32 *)((const char *)a + types[i].off);
-		__u32 y = *(const __u32 *)((const char *)b + types[i].off);
-
-		if (x != y)
-			lprintf(l, " %s:%u->%u", types[i].name, x, y);
-	}
+	for (size_t i = 0; i < n; i++)
+		lprintf(l, " %s:%u->%u", ch[i].type, ch[i].old_ino, ch[i].new_ino);
 }
 
 static void details_setns(struct line *l, const struct gb_ev_setns *e)
 {
 	const char *ft = gb_nstype_name(e->fd_nstype);
 
-	lprintf(l, "fd %d %s ns %u", e->fd, ft ? ft : "?", e->target_ino);
+	if (e->target_ino)
+		lprintf(l, "fd %d %s ns %u", e->fd, ft ? ft : "?", e->target_ino);
+	else if (e->target_pid)
+		lprintf(l, "pidfd %d of host PID %u nstype %#x", e->fd, e->target_pid, e->nstype);
+	else /* not a namespace at all */
+		lprintf(l, "fd %d nstype %#x", e->fd, e->nstype);
 	if (e->ret < 0) {
 		lprintf(l, " failed %s", gb_errno_name(e->ret));
 		return;
 	}
 	details_nsset_diff(l, &e->before, &e->after);
+	if (e->after.pid_for_children != e->before.pid_for_children)
+		lprintf(l, " (own pid ns %u stays; children go to %u)", e->after.pid,
+			e->after.pid_for_children);
 }
 
 static void details_unshare(struct line *l, const struct gb_ev_unshare *e)
@@ -251,6 +251,8 @@ static void details_unshare(struct line *l, const struct gb_ev_unshare *e)
 		return;
 	}
 	details_nsset_diff(l, &e->before, &e->after);
+	if (e->after.pid_for_children != e->before.pid_for_children)
+		lprintf(l, " (next child is PID 1 at level %u)", e->hdr.task.level + 1);
 }
 
 static void details_netdev(struct line *l, const struct gb_ev_netdev_move *e)
@@ -261,6 +263,12 @@ static void details_netdev(struct line *l, const struct gb_ev_netdev_move *e)
 	lprintf(l, " (ifindex %d, netns %u)", e->new_ifindex, e->new_netns);
 	if (e->ret < 0)
 		lprintf(l, " failed %s", gb_errno_name(e->ret));
+	if (e->info & GB_NETDEV_KERNEL)
+		lprintf(l, " [by the kernel: its namespace died]");
+	else if (e->info & GB_NETDEV_NO_REQUEST)
+		lprintf(l, " [no request seen: asker unknown]");
+	if (e->info & GB_NETDEV_UNCONFIRMED)
+		lprintf(l, " [not confirmed by a notification]");
 }
 
 static const char *kind_color(uint32_t kind)

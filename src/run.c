@@ -13,12 +13,13 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <sys/epoll.h>
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include "decode.h"
+#include "loop.h"
+#include "netdev_guard.h"
 #include "observe.h"
 #include "privs.h"
 #include "probe.h"
@@ -28,12 +29,7 @@
 #include "spawn.h"
 #include "util.h"
 
-/* signals glassbox itself catches; the rest keep their default */
-static const int handled[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGCHLD };
-
-/* How long an event may wait in the ring buffer before it is printed: the BPF side
- * wakes the consumer only past a fill threshold, so this bounds live-output latency. */
-#define GB_POLL_MS 100
+_Static_assert(GB_OPT_NETDEV_MAX <= GB_NETDEV_MAX, "--netdev limit above the guard's");
 
 /*
  * The chain, in order: the record file (every record the kernel sent), the filters in
@@ -158,92 +154,58 @@ static void on_signal(struct gb_sandbox *sb, struct stop_state *st,
 		kill(sb->pid, si->ssi_signo);
 }
 
+struct run_loop {
+	struct gb_sandbox *sb;
+	struct stop_state st;
+};
+
+static int run_signal(void *arg, const struct signalfd_siginfo *si)
+{
+	struct run_loop *rl = arg;
+
+	on_signal(rl->sb, &rl->st, si);
+	return 0;
+}
+
+/* the sandbox's init has exited: reap it, the run is over */
+static int run_watch(void *arg)
+{
+	gb_sandbox_reap(((struct run_loop *)arg)->sb);
+	return 1;
+}
+
+static int run_tick(void *arg)
+{
+	struct run_loop *rl = arg;
+	struct stop_state *st = &rl->st;
+
+	if (st->deadline_ns && gb_now_ns(CLOCK_MONOTONIC) >= st->deadline_ns) {
+		char why[96], buf[16];
+		const char *name = gb_signal_name(st->sig, buf, sizeof(buf));
+
+		snprintf(why, sizeof(why), "the sandbox outlived %s by %.1f s",
+			 name ? name : "the stop signal", st->timeout_ns / 1e9);
+		stop_kill(rl->sb, st, why);
+	}
+	return 0;
+}
+
 /* Stream events until the sandbox's init has exited; returns its wait status. */
 static int event_loop(struct gb_observer *ob, struct gb_sandbox *sb, int sigfd,
 		      uint64_t stop_timeout_ns)
 {
-	struct stop_state st = { .timeout_ns = stop_timeout_ns };
-	struct epoll_event ev, evs[4];
-	int ep, status = -1;
+	static const struct gb_loop_ops ops = {
+		.signal = run_signal,
+		.watch = run_watch,
+		.tick = run_tick,
+	};
+	struct run_loop rl = { .sb = sb, .st = { .timeout_ns = stop_timeout_ns } };
 
-	ep = epoll_create1(EPOLL_CLOEXEC);
-	if (ep < 0) {
-		gb_err("epoll_create1 failed: %s", strerror(errno));
+	if (gb_event_loop(ob, sigfd, sb->pidfd, &ops, &rl)) {
+		gb_sandbox_kill(sb);
 		return -1;
 	}
-	ev.events = EPOLLIN;
-	ev.data.u32 = 0;
-	epoll_ctl(ep, EPOLL_CTL_ADD, gb_observer_fd(ob), &ev);
-	ev.data.u32 = 1;
-	epoll_ctl(ep, EPOLL_CTL_ADD, sigfd, &ev);
-	ev.data.u32 = 2;
-	epoll_ctl(ep, EPOLL_CTL_ADD, sb->pidfd, &ev);
-
-	while (status < 0) {
-		int n = epoll_wait(ep, evs, GB_ARRAY_SIZE(evs), GB_POLL_MS);
-
-		if (n < 0 && errno != EINTR) {
-			gb_err("epoll_wait failed: %s", strerror(errno));
-			gb_sandbox_kill(sb);
-			break;
-		}
-		for (int i = 0; i < n; i++) {
-			if (evs[i].data.u32 == 1) {
-				struct signalfd_siginfo si;
-
-				while (read(sigfd, &si, sizeof(si)) == sizeof(si))
-					on_signal(sb, &st, &si);
-			} else if (evs[i].data.u32 == 2) {
-				status = gb_sandbox_reap(sb);
-			}
-		}
-		if (st.deadline_ns && status < 0 && gb_now_ns(CLOCK_MONOTONIC) >= st.deadline_ns) {
-			char why[96], buf[16];
-			const char *name = gb_signal_name(st.sig, buf, sizeof(buf));
-
-			snprintf(why, sizeof(why), "the sandbox outlived %s by %.1f s",
-				 name ? name : "the stop signal", st.timeout_ns / 1e9);
-			stop_kill(sb, &st, why);
-		}
-		gb_observer_consume(ob);
-	}
-	/* the exits of the last tasks are in the ring buffer before init's death is seen */
-	while (gb_observer_consume(ob) > 0)
-		;
-	close(ep);
-	return status;
-}
-
-/*
- * Signals glassbox was started with ignored (nohup's SIGHUP, SIGINT in a shell's
- * background job) stay ignored, for glassbox and for COMMAND: they are recorded in
- * *ignored and left out of the signalfd. SIGCHLD is the exception: glassbox must wait
- * for its child, so it gets the default back.
- */
-static int open_signals(sigset_t *ignored)
-{
-	struct sigaction old;
-	sigset_t set;
-	int fd;
-
-	sigemptyset(&set);
-	sigemptyset(ignored);
-	signal(SIGCHLD, SIG_DFL);
-	for (size_t i = 0; i < GB_ARRAY_SIZE(handled); i++) {
-		if (!sigaction(handled[i], NULL, &old) && old.sa_handler == SIG_IGN) {
-			sigaddset(ignored, handled[i]);
-			continue;
-		}
-		sigaddset(&set, handled[i]);
-	}
-	if (!sigaction(SIGPIPE, NULL, &old) && old.sa_handler == SIG_IGN)
-		sigaddset(ignored, SIGPIPE);
-	sigprocmask(SIG_BLOCK, &set, NULL);
-	signal(SIGPIPE, SIG_IGN); /* a closed output is an error to report, not death */
-	fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
-	if (fd < 0)
-		gb_err("signalfd failed: %s", strerror(errno));
-	return fd;
+	return sb->status;
 }
 
 int gb_cmd_run(struct gb_opts *o)
@@ -252,6 +214,9 @@ int gb_cmd_run(struct gb_opts *o)
 		.kind_mask = gb_kernel_kind_mask(o),
 		.ring_size = o->ring_size,
 		.wakeup_bytes = o->ring_size / 8,
+		/* network namespaces made inside are recorded (not filtered on), so that a
+		 * setns into one from outside is seen, like a setns into the sandbox's own */
+		.follow_netns = !!(gb_kernel_kind_mask(o) & 1u << GB_EV_SETNS),
 	};
 	struct gb_spawn_opts so = {
 		.argv = o->argv,
@@ -259,6 +224,7 @@ int gb_cmd_run(struct gb_opts *o)
 		.new_netns = gb_net_clone_flags(&o->net) != 0,
 		.harden = &o->harden,
 	};
+	struct gb_netdev_guard guard = { 0, -1 };
 	struct gb_observer *ob = NULL;
 	struct gb_sink *sinks = NULL;
 	struct gb_features feat;
@@ -266,7 +232,7 @@ int gb_cmd_run(struct gb_opts *o)
 	struct gb_run_info info;
 	struct gb_summary sum;
 	struct gb_net_state net;
-	char path[4096];
+	char path[4096], msg[512];
 	int err, sigfd = -1, out_fd = -1, status, code = GB_EXIT_FAILURE;
 
 	gb_verbose = o->verbose;
@@ -301,7 +267,7 @@ int gb_cmd_run(struct gb_opts *o)
 		goto out;
 	}
 
-	sigfd = open_signals(&so.ignored);
+	sigfd = gb_signals_open(&so.ignored);
 	if (sigfd < 0)
 		goto out;
 	if (gb_net_clone_enter(&net))
@@ -317,11 +283,21 @@ int gb_cmd_run(struct gb_opts *o)
 	if (!sinks)
 		goto kill;
 	gb_observer_set_sinks(ob, sinks);
-	if (gb_observer_add_pidns(ob, sb.pidns, sb.level))
+	if (gb_observer_add_pidns(ob, sb.pidns, sb.level) ||
+	    (so.new_netns && gb_observer_add_netns(ob, sb.netns, sb.level, sb.pidns)))
+		goto kill;
+	if (o->net.mode != GB_NET_SHARE &&
+	    gb_observer_watch_netns(ob, sb.pid, sb.netns, sb.level))
 		goto kill;
 	gb_run_info_fill(&info, sb.pidns, sb.level);
 	if (gb_sinks_begin(sinks, &info)) {
 		gb_err("writing the output failed");
+		goto kill;
+	}
+	/* after the filter knows the sandbox's namespace, so the moves are traced too */
+	if (o->n_netdevs &&
+	    gb_netdev_guard_start(&guard, sb.pid, o->netdevs, o->n_netdevs, msg, sizeof(msg))) {
+		gb_err("%s", msg);
 		goto kill;
 	}
 	if (gb_sandbox_release(&sb))
@@ -329,6 +305,11 @@ int gb_cmd_run(struct gb_opts *o)
 
 	status = event_loop(ob, &sb, sigfd, o->stop_timeout_ms * 1000000ull);
 	code = status < 0 ? GB_EXIT_FAILURE : gb_exit_code_of(status);
+	/* the sandbox is gone; the guard's reference keeps its network namespace and the
+	 * lent devices until they are back */
+	if (gb_netdev_guard_stop(&guard) && code == 0)
+		code = GB_EXIT_FAILURE;
+	gb_observer_finish(ob);
 	gb_observer_summary(ob, &sum);
 	gb_sinks_end(sinks, &sum);
 	gb_summary_print(&sum);
@@ -336,6 +317,7 @@ int gb_cmd_run(struct gb_opts *o)
 	goto out;
 kill:
 	gb_sandbox_kill(&sb);
+	gb_netdev_guard_stop(&guard);
 out:
 	gb_net_teardown(&net);
 	gb_observer_close(ob);

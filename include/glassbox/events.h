@@ -35,6 +35,31 @@ enum gb_event_kind {
 	GB_EV_KIND_MAX,
 };
 
+/*
+ * The syscalls the syscall-boundary programs (bpf/ns.bpf.c) watch, numbered the same on
+ * every architecture: user space maps the arch's numbers (<sys/syscall.h>) onto these,
+ * and records carry these, so a record file reads the same anywhere.
+ */
+enum gb_syscall {
+	GB_SYS_NONE = 0,
+	GB_SYS_SETNS,
+	GB_SYS_UNSHARE,
+	GB_SYS_CLONE, /* the clone family stays together, CLONE..VFORK (bpf/ns.bpf.c) */
+	GB_SYS_CLONE3,
+	GB_SYS_FORK,
+	GB_SYS_VFORK,
+	GB_SYS_KILL,
+	GB_SYS_TKILL,
+	GB_SYS_TGKILL,
+	GB_SYS_RT_SIGQUEUEINFO,
+	GB_SYS_RT_TGSIGQUEUEINFO,
+	GB_SYS_PIDFD_SEND_SIGNAL,
+	GB_SYS_MAX,
+};
+
+/* Syscall numbers below this are looked up in the BPF side's table; above, ignored. */
+#define GB_SYSCALL_NR_MAX 512
+
 /* How an event was observed; the JSON field `method`. */
 enum gb_method {
 	GB_METHOD_NONE = 0,
@@ -102,6 +127,9 @@ struct gb_event_hdr {
 };
 
 #define GB_CLONE_THREAD_CHILD (1u << 0) /* the child is a thread, not a process */
+/* Failed clones (ret < 0) only: which syscall failed, enum gb_syscall in info bits 8-15 */
+#define GB_CLONE_SYSCALL_SHIFT 8
+#define GB_CLONE_SYSCALL(info) (((info) >> GB_CLONE_SYSCALL_SHIFT) & 0xffu)
 
 struct gb_ev_clone {
 	struct gb_event_hdr hdr;
@@ -138,13 +166,17 @@ struct gb_ev_exit {
 
 struct gb_ev_signal {
 	struct gb_event_hdr hdr;
-	struct gb_ids target;    /* for signal_failed only target.own_pid: the pid argument */
+	/* signal_failed: no task was found, so only the arguments: target.own_pid is the
+	 * pid (kill, rt_sigqueueinfo), tgid (tgkill, rt_tgsigqueueinfo), tid (tkill) or
+	 * pidfd (pidfd_send_signal) argument, target.own_tid the tid of tgkill and
+	 * rt_tgsigqueueinfo; both as the sender's namespace numbers them */
+	struct gb_ids target;
 	__u32 target_netns;
 	__s32 sig;
 	__s32 code;              /* si_code */
 	__s32 result;            /* generate: enum gb_sig_result; deliver: enum gb_sig_action; failed: -errno */
 	__u32 group;             /* sent to the whole thread group */
-	__u32 syscall_nr;        /* signal_failed: which syscall */
+	__u32 syscall;           /* signal_failed: enum gb_syscall */
 	char target_comm[GB_COMM_LEN];
 };
 
@@ -155,7 +187,7 @@ struct gb_ev_setns {
 	__u32 fd_nstype;   /* the type of the namespace behind fd (CLONE_NEW*), 0 if not a ns fd */
 	__u32 target_ino;  /* inode of the namespace behind fd */
 	__s32 ret;
-	__u32 pad;
+	__u32 target_pid;  /* fd is a pidfd: the host PID of its process; else 0 */
 	struct gb_nsset before;
 	struct gb_nsset after;
 };
@@ -169,6 +201,11 @@ struct gb_ev_unshare {
 	struct gb_nsset after;
 };
 
+/* gb_ev_netdev_move.info */
+#define GB_NETDEV_KERNEL (1u << 0)    /* no process asked: the kernel moved it (its namespace died) */
+#define GB_NETDEV_UNCONFIRMED (1u << 1) /* netlink method: no kernel notification confirmed it */
+#define GB_NETDEV_NO_REQUEST (1u << 2)  /* netlink method: seen only in notifications, asker unknown */
+
 struct gb_ev_netdev_move {
 	struct gb_event_hdr hdr;
 	char old_name[GB_IFNAME_LEN];
@@ -177,8 +214,8 @@ struct gb_ev_netdev_move {
 	__s32 new_ifindex;
 	__u32 old_netns;
 	__u32 new_netns;
-	__s32 ret;
-	__u32 pad;
+	__s32 ret;  /* 0, or -errno of a refused move (old_* = new_* then) */
+	__u32 info; /* GB_NETDEV_* */
 };
 
 /* Per-kind counters in the kernel: events lost because the ring buffer was full. */
@@ -190,6 +227,16 @@ struct gb_counters {
 struct gb_ns_filter {
 	__u32 root_level;
 	__u32 flags;
+	/* inode of the trace root's PID namespace: the ns_* PID views are the numbers a
+	 * task has there, and 0 for a task not below it (one traced by its network
+	 * namespace from elsewhere); 0 here means "whatever namespace is at root_level" */
+	__u32 root_pidns;
+	__u32 pad;
+	/* which namespace this is: its ns_id (v6.18+; older kernels: the address of its
+	 * ns_common), 0 until the BPF side first sees it. Inode numbers are reused as soon
+	 * as a namespace is freed; an entry whose inode now names another namespace is
+	 * stale, not traced. */
+	__u64 ns;
 };
 
 #define GB_SIZE_ASSERT(type, bytes) _Static_assert(sizeof(type) == (bytes), #type " layout changed")
@@ -203,6 +250,7 @@ GB_SIZE_ASSERT(struct gb_ev_signal, 72 + 32 + 24 + 16);
 GB_SIZE_ASSERT(struct gb_ev_setns, 72 + 24 + 80);
 GB_SIZE_ASSERT(struct gb_ev_unshare, 72 + 16 + 80);
 GB_SIZE_ASSERT(struct gb_ev_netdev_move, 72 + 32 + 24);
+GB_SIZE_ASSERT(struct gb_ns_filter, 24);
 _Static_assert(__builtin_offsetof(struct gb_event_hdr, task) == 16, "hdr.task moved");
 _Static_assert(__builtin_offsetof(struct gb_ev_clone, child) == 72, "clone.child moved");
 

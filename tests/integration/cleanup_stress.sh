@@ -1,67 +1,79 @@
 #!/bin/bash
-# Every exit path cleans up: glassbox is killed with SIGINT, SIGTERM or SIGKILL at a
-# random point of set-up, run or tear-down, many times over. After each run: no process
-# of the sandbox, no BPF program of glassbox's, no mount added to the host, and (for the
-# network features) no interface, nftables table or /run/netns entry of glassbox's.
-. "$(dirname "$0")/lib.sh"
-need_root
-# job control: background jobs of a script otherwise start with SIGINT ignored, and a
-# SIGINT glassbox was started ignoring stays ignored (as nohup's SIGHUP does)
-set -m
+# Every exit path cleans up. glassbox runs with a veth on a bridge network, a published
+# port, a netns name, a moved device and nested PID namespaces inside, and is killed
+# with SIGINT, SIGTERM or SIGKILL at a random point of set-up, run or tear-down, many
+# times over. After each run: no process, interface, bridge, nftables table, /run/netns
+# entry, mount or BPF program of glassbox's remains, and the moved device is back in
+# the host namespace.
+. "$(dirname "$0")/lib/net.sh"
 RUNS=${GB_STRESS_RUNS:-50}
-MARK="gbstress-$$"
+# job control: a script's background jobs otherwise start with SIGINT ignored, and
+# glassbox keeps a signal it was started ignoring ignored
+set -m
 sigs=(INT TERM KILL)
+DEV=gsa$$ PEER=gsb$$ NET=s$$ NAME=gbs$$
+A=$(subnet 3)
 
+ip link add "$DEV" type veth peer name "$PEER" || { fail "cannot create veth $DEV"; finish; }
+on_exit "ip link del $DEV"
 mounts_before=$(wc -l </proc/self/mountinfo)
-links_before=$(ip -o link show | awk -F': ' '{print $2}' | sort | tr '\n' ' ')
 progs_before=$(bpftool prog show 2>/dev/null | grep -c '^[0-9]*:')
-leaks=0
+leaks=0 killed_in=""
+
+# settled PID BPF-IDS: everything of run PID is gone and the device is home (5 s at most)
+settled() {
+	local id
+	(FAILS=0; no_leaks "$1" "gb-$NET" "$NAME" >/dev/null) || return 1
+	ip link show "$DEV" >/dev/null 2>&1 || return 1
+	for id in $2; do bpftool prog show id "$id" >/dev/null 2>&1 && return 1; done
+	for id in $(pgrep -f "$MARK"); do
+		case "$(ps -o stat= -p "$id" 2>/dev/null)" in ""|Z*) ;; *) return 1 ;; esac
+	done
+	return 0
+}
 
 for ((i = 1; i <= RUNS; i++)); do
 	sig=${sigs[RANDOM % 3]}
-	delay_ms=$((RANDOM % 400))
-	# a workload with nested PID namespaces that would outlive its parent if allowed
-	"$GLASSBOX" run --stop-timeout 0.3 --output /dev/null -- \
-		unshare -fp --mount-proc sh -c "sleep 30 & sleep 30; : $MARK" >/dev/null 2>&1 &
+	delay_ms=$((RANDOM % 700))
+	life=$((RANDOM % 6))
+	ip link show "$DEV" >/dev/null 2>&1 || ip link add "$DEV" type veth peer name "$PEER"
+	"$GLASSBOX" run --stop-timeout 0.3 --output /dev/null \
+		--network "$NET" --veth "$A.1/24,$A.11/24" --publish "$((30000 + (i * 7 + $$) % 20000)):80" \
+		--netns-name "$NAME" --netdev "$DEV" -- \
+		unshare -fp --mount-proc sh -c "touch $TMP/up.$i; sleep 30 & sleep 0.$life; : $MARK" >/dev/null 2>&1 &
 	gb=$!
 	sleep "$(printf '0.%03d' $delay_ms)"
 	ids=$(grep -h '^prog_id:' /proc/$gb/fdinfo/* 2>/dev/null | awk '{print $2}' | sort -u)
-	kill -$sig $gb 2>/dev/null
-	# SIGINT and SIGTERM go to COMMAND first (unshare ignores them while it waits for
-	# its child); 0.3 s later glassbox kills the sandbox itself
-	for _ in $(seq 100); do kill -0 $gb 2>/dev/null || break; sleep 0.02; done
 	if kill -0 $gb 2>/dev/null; then
-		fail "run $i: glassbox still running 2 s after SIG$sig"
-		kill -KILL $gb
+		kill -$sig $gb 2>/dev/null
+		killed_in+="$sig@${delay_ms}ms "
 	fi
+	wait_gone $gb || { fail "run $i: glassbox alive 15 s after SIG$sig"; kill -KILL $gb; }
 	wait $gb 2>/dev/null
-	for _ in $(seq 100); do pgrep -f "$MARK" >/dev/null || break; sleep 0.02; done
-	live=""
-	for p in $(pgrep -f "$MARK"); do
-		case "$(ps -o stat= -p "$p" 2>/dev/null)" in ""|Z*) ;; *) live="$live $p" ;; esac
-	done
-	# the kernel frees a tracing program one RCU grace period after its link is
-	# released (tens of ms here under load): give it up to 2 s, as for the processes
-	for _ in $(seq 100); do
-		left=0
-		for id in $ids; do bpftool prog show id "$id" >/dev/null 2>&1 && left=$((left + 1)); done
-		[ $left = 0 ] && break
-		sleep 0.02
-	done
-	mounts_now=$(wc -l </proc/self/mountinfo)
-	# other tests may mount meanwhile on a developer's machine: mounts count in CI only
-	[ "${CI:-}" = true ] || mounts_now=$mounts_before
-	if [ -n "$live" ] || [ $left != 0 ] || [ "$mounts_now" != "$mounts_before" ]; then
-		fail "run $i (SIG$sig after ${delay_ms} ms): processes:${live:- none}, BPF programs left: $left, mounts: $mounts_now (was $mounts_before)"
+	for _ in $(seq 50); do settled $gb "$ids" && break; sleep 0.1; done
+	if ! settled $gb "$ids"; then
 		leaks=$((leaks + 1))
+		fail "run $i (SIG$sig after ${delay_ms} ms, workload ${life}00 ms):"
+		no_leaks $gb "gb-$NET" "$NAME"
+		ip link show "$DEV" >/dev/null 2>&1 || fail "  $DEV not back in the host namespace"
+		for id in $ids; do bpftool prog show id "$id" >/dev/null 2>&1 && fail "  BPF program $id left"; done
+		no_process_matching "$MARK"
 		pkill -KILL -f "$MARK"
 	fi
 done
-[ $leaks = 0 ] && ok "$RUNS runs killed at random points: nothing left behind"
+[ $leaks = 0 ] && ok "$RUNS runs, nothing left behind; killed: $killed_in"
+# the kill points must span set-up and run: some runs got COMMAND started, some not
+running=$(ls "$TMP"/up.* 2>/dev/null | wc -l)
+[ "$running" -gt 0 ] && [ "$running" -lt "$RUNS" ] && ok "$running of $RUNS runs reached COMMAND before the end" ||
+	fail "$running of $RUNS runs reached COMMAND: the kill points do not span set-up and run"
 
 # what the whole machine shows, where no other glassbox runs at the same time (CI)
 if [ "${CI:-}" = true ]; then
+	for _ in $(seq 30); do
+		[ "$(bpftool prog show 2>/dev/null | grep -c '^[0-9]*:')" = "$progs_before" ] && break
+		sleep 0.1
+	done
 	expect_eq "BPF programs loaded" "$(bpftool prog show 2>/dev/null | grep -c '^[0-9]*:')" "$progs_before"
-	expect_eq "network interfaces" "$(ip -o link show | awk -F': ' '{print $2}' | sort | tr '\n' ' ')" "$links_before"
+	expect_eq "mounts in the host namespace" "$(wc -l </proc/self/mountinfo)" "$mounts_before"
 fi
-finish
+net_finish

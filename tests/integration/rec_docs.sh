@@ -19,13 +19,13 @@ if command -v man >/dev/null; then
 	[ -z "$warn" ] && ok "the man page renders without warnings" || fail "man warnings: $warn"
 fi
 text=$(MANWIDTH=200 man -l "$man" 2>/dev/null || sed 's/\\-/-/g' "$man")
-for cmd in run replay probe; do
+for cmd in run trace replay probe; do
 	"$GLASSBOX" $cmd --help >"$TMP/help" 2>&1 || fail "glassbox $cmd --help failed"
 	for opt in $(grep -oE -- '--[a-z][a-z0-9-]+' "$TMP/help" | sort -u); do
 		grep -qF -- "$opt" <<<"$text" || fail "the man page does not document $cmd $opt"
 	done
 done
-ok "the man page names every option of run, replay and probe --help"
+ok "the man page names every option of run, trace, replay and probe --help"
 for k in clone exec exit signal_generate signal_deliver signal_failed setns unshare netdev_move; do
 	grep -qE "^ +$k( |$)" <<<"$text" || fail "the man page has no entry for event $k"
 done

@@ -1,5 +1,5 @@
 #!/bin/bash
-# A short run of each libFuzzer harness (the escapers, the record-file reader and the
+# A short run of each libFuzzer harness (the escapers, the option parsers, the record-file reader and the
 # printers behind it), under ASan and UBSan: `make fuzz` runs them longer.
 . "$(dirname "$0")/lib.sh"
 echo 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return 0; }' >"$TMP/t.c"

@@ -62,7 +62,14 @@ no_process_matching "$MARK"
 # holds no namespace, so dead is enough
 state=$(ps -o stat= -p "${init:-0}" 2>/dev/null)
 case "$state" in ""|Z*) ok "sandbox init dead (state '${state:-gone}')" ;; *) fail "sandbox init $init alive: $state" ;; esac
-left=0
-for id in $prog_ids; do bpftool prog show id "$id" >/dev/null 2>&1 && left=$((left + 1)); done
+# the kernel frees a dead process's programs asynchronously; the ones on sys_enter/
+# sys_exit (setns, unshare, failed syscalls; netdev_move's netlink method) take a few
+# hundred ms (faultable tracepoints: an RCU tasks-trace grace period)
+for _ in $(seq 150); do
+	left=0
+	for id in $prog_ids; do bpftool prog show id "$id" >/dev/null 2>&1 && left=$((left + 1)); done
+	[ $left = 0 ] && break
+	sleep 0.02
+done
 expect_eq "BPF programs of the killed glassbox still loaded" $left 0
 finish
