@@ -175,8 +175,10 @@ static __always_inline void gb_nsset_read(struct task_struct *task, struct gb_ns
 }
 
 /*
- * A task's struct pid, level, PID number and namespace there: what the filter reads
- * anyway, kept so that the event's PID views do not read it again.
+ * What the filter read of a task (struct pid, level, PID number and namespace there) and
+ * its nsproxy once gb_netns_read has read it. The PID views read the task again rather
+ * than reuse this: reusing it saved 4 helper calls per event but the branches it adds
+ * made the verifier take 20 ms more for each of task_newtask and signal_generate.
  */
 struct gb_pidv {
 	struct pid *pid;
@@ -217,13 +219,12 @@ static __always_inline __u32 gb_netns_read(struct task_struct *task, struct gb_p
 /*
  * The three PID views of a task: host, trace root's namespace, the task's own. The
  * root's view exists only for a task below the root's PID namespace: one at the root's
- * level or deeper in another namespace (traced by its network namespace) has none. v holds
- * what the filter read of this task, or nothing (full == 0 and pid == NULL). Reads of
+ * level or deeper in another namespace (traced by its network namespace) has none. Reads of
  * pid->numbers[] are skipped where the answer is already known: the trace root's level
  * is usually the task's own, and a thread-group leader is its own leader.
  */
 static __always_inline void gb_ids_read(struct task_struct *task, const struct gb_ns_filter *f,
-					struct gb_ids *ids, int typed, struct gb_pidv *v)
+					struct gb_ids *ids, int typed)
 {
 	__u32 root_level = f->root_level;
 	struct task_struct *leader;
@@ -242,22 +243,16 @@ static __always_inline void gb_ids_read(struct task_struct *task, const struct g
 	}
 	ids->ns_pid = ids->ns_tid = ids->own_pid = ids->own_tid = 0;
 	ids->level = ids->pidns = 0;
-	if (!v->full) {
-		if (!v->pid) {
-			v->pid = BPF_CORE_READ(task, thread_pid);
-			if (!v->pid)
-				return;
-			v->level = gb_pid_level(v->pid);
-		}
-		gb_pidv_finish(v);
-	}
-	tp = v->pid;
-	level = v->level;
+	tp = BPF_CORE_READ(task, thread_pid);
+	if (!tp)
+		return;
+	level = gb_pid_level(tp);
+	gb_upid(tp, level, &up);
 	ids->level = level;
-	ids->own_tid = v->nr;
-	ids->pidns = v->ino;
+	ids->own_tid = up.nr;
+	ids->pidns = gb_pidns_ino(up.ns);
 	if (root_level == level) {
-		if (f->root_pidns && v->ino != f->root_pidns)
+		if (f->root_pidns && ids->pidns != f->root_pidns)
 			root_level = GB_MAX_PID_NS_LEVEL + 1; /* not below the root */
 		else
 			ids->ns_tid = ids->own_tid;
@@ -339,9 +334,9 @@ static __always_inline void gb_ns_follow(void *map, __u32 ino, __u64 id,
  * Is this task inside a traced namespace? One hash lookup on the PID namespace inode;
  * the network-namespace lookup runs only when a trace asked for one. A task whose PID
  * namespace is shallower than any traced one (every task of the host, for a sandbox)
- * is turned away after two reads, before the namespace's inode and the lookup. What
- * it read is left in v (zeroed by the caller) for gb_ids_read. An entry is used only
- * if it is that namespace's (gb_ns_entry).
+ * is turned away after two reads, before the namespace's inode and the lookup. v (zeroed
+ * by the caller) is its scratch. An entry is used only if it is that namespace's
+ * (gb_ns_entry).
  */
 static __always_inline const struct gb_ns_filter *gb_traced_v(struct task_struct *task,
 							      struct gb_pidv *v)
@@ -431,7 +426,7 @@ static __always_inline void gb_hdr_fill_v(struct gb_event_hdr *h, __u32 kind, __
 	h->method = method;
 	h->size = size;
 	h->root_level = f->root_level;
-	gb_ids_read(task, f, &h->task, typed, v);
+	gb_ids_read(task, f, &h->task, typed);
 	h->netns = gb_netns_read(task, v, NULL, 0);
 	if (typed == GB_TASK_CURRENT)
 		bpf_get_current_comm(&h->comm, sizeof(h->comm));

@@ -43,7 +43,7 @@ static __always_inline int gb_on_newtask(struct task_struct *child, __u64 clone_
 	if (!e)
 		return 0;
 	gb_hdr_fill_v(&e->hdr, GB_EV_CLONE, method, sizeof(*e), parent, f, GB_TASK_CURRENT, &pv);
-	gb_ids_read(child, f, &e->child, typed, &cv);
+	gb_ids_read(child, f, &e->child, typed);
 	e->flags = clone_flags;
 	e->ret = e->child.tid;
 	e->info = (clone_flags & GB_CLONE_THREAD) ? GB_CLONE_THREAD_CHILD : 0;

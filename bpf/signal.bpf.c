@@ -36,7 +36,7 @@ static __always_inline int gb_on_signal_generate(int sig, struct kernel_siginfo 
 		return 0;
 	gb_hdr_fill_v(&e->hdr, GB_EV_SIGNAL_GENERATE, method, sizeof(*e), sender, f,
 		      GB_TASK_CURRENT, &sv);
-	gb_ids_read(target, f, &e->target, typed, &tv);
+	gb_ids_read(target, f, &e->target, typed);
 	e->target_netns = gb_netns_read(target, &tv, &sv, e->hdr.netns);
 	e->sig = sig;
 	e->code = gb_si_code(info);
