@@ -176,9 +176,12 @@ echo "bench: 6. rate ladder (at ${SECONDS}s)" >&2
 ladder_step() { # RING PROCS RATE -> ring procs target achieved generated received lost
 	local ring=$1 procs=$2 rate=$3 out="$TMP/lad.json" n cmd="" i
 	n=$(( rate ? rate * 3 / 2 : 400000 ))
-	for ((i = 1; i < procs; i++)); do cmd="$cmd$H/sigrate -n $n -r $rate & "; done
+	# each lingers 1 s, so that no generator's exit (a SIGCHLD, also signal_generate)
+	# falls into another's storm, where it could be lost and spoil the check
+	for ((i = 1; i < procs; i++)); do cmd="$cmd$H/sigrate -n $n -r $rate -l 1000 & "; done
 	"$GB" run --ring-size "$ring" --json --output "$out" -- \
-		sh -c "$cmd$H/sigrate -n $n -r $rate; wait" >"$TMP/l.out" 2>"$TMP/l.err" || return 1
+		sh -c "$cmd$H/sigrate -n $n -r $rate -l 1000; wait" >"$TMP/l.out" 2>"$TMP/l.err" ||
+		return 1
 	echo "$ring $procs $rate \
 $(awk -F'[ =]' '{for (i = 2; i < NF; i += 2) v[$i] = $(i + 1); s += v["signals"];
 	if (v["seconds"] > t) t = v["seconds"]} END {printf "%.0f %d", s / t, s}' "$TMP/l.out") \

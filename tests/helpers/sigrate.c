@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * sigrate [-n COUNT] [-r RATE] [-s SIGNO]: generate COUNT real-time signals at RATE
+ * sigrate [-n COUNT] [-r RATE] [-s SIGNO] [-l MS]: generate COUNT real-time signals at RATE
  * per second (0: as fast as possible). One process queues the signal to itself with
  * sigqueue() while it is blocked and takes it back at once with sigtimedwait(), so each
  * signal is one signal_generate in the kernel and the count is exact. Pacing sleeps to
@@ -51,7 +51,7 @@ static void sleep_until(double t)
 int main(int argc, char **argv)
 {
 	const struct timespec zero = { 0, 0 };
-	long count = 100000, rate = 0, sent = 0;
+	long count = 100000, rate = 0, sent = 0, linger = 0;
 	int sig = SIGRTMIN, opt;
 	union sigval v = { .sival_int = 0 };
 	pid_t self = getpid();
@@ -59,13 +59,14 @@ int main(int argc, char **argv)
 	siginfo_t si;
 	double t0, t1;
 
-	while ((opt = getopt(argc, argv, "n:r:s:")) != -1) {
+	while ((opt = getopt(argc, argv, "n:r:s:l:")) != -1) {
 		switch (opt) {
 		case 'n': count = parse(optarg, "count", 1); break;
 		case 'r': rate = parse(optarg, "rate", 0); break;
 		case 's': sig = parse(optarg, "signal", 1); break;
+		case 'l': linger = parse(optarg, "linger", 0); break;
 		default:
-			fprintf(stderr, "usage: sigrate [-n COUNT] [-r RATE] [-s SIGNO]\n");
+			fprintf(stderr, "usage: sigrate [-n COUNT] [-r RATE] [-s SIGNO] [-l MS]\n");
 			return 2;
 		}
 	}
@@ -98,5 +99,8 @@ int main(int argc, char **argv)
 	t1 = now();
 	printf("sigrate: signals=%ld seconds=%.6f rate=%.0f target=%ld signo=%d\n", sent,
 	       t1 - t0, sent / (t1 - t0), rate, sig);
+	fflush(stdout);
+	if (linger)
+		sleep_until(now() + linger / 1000.0);
 	return 0;
 }
