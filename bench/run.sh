@@ -22,6 +22,10 @@ SIG_N=200000
 FORK_N=10000
 START_N=20
 SIGNO=34 # SIGRTMIN under glibc: sigstorm floods with 34 and answers with 35
+# The process and signal kinds alone: without setns, unshare, signal_failed and
+# netdev_move, glassbox attaches nothing to sys_enter/sys_exit, which on a kernel without
+# fentry (this one) put every system call of the machine on the tracing slow path.
+NO_SYSCALL_KINDS=(--events clone,exec,exit,signal_generate,signal_deliver)
 TMP=$(mktemp -d /tmp/gbbench.XXXXXX)
 BG_PIDS=()
 MOUNTED_TRACEFS=0
@@ -61,9 +65,9 @@ sig_untraced() { # -> rate
 	kv "$TMP/s.out" rate
 }
 
-sig_glassbox() { # -> rate lost received maxrss_kb
+sig_glassbox() { # [glassbox options] -> rate lost received maxrss_kb
 	local out="$TMP/gb.json"
-	"$H/runstat" -o "$TMP/rs" -- "$GB" run --json --output "$out" -- \
+	"$H/runstat" -o "$TMP/rs" -- "$GB" run --json --output "$out" "$@" -- \
 		"$H/sigstorm" -n "$SIG_N" >"$TMP/s.out" 2>"$TMP/gb.err" || return 1
 	echo "$(kv "$TMP/s.out" rate) $(gb_lost "$TMP/gb.err") \
 $(grep -c -E "\"event\":\"signal_generate\".*\"sig\":($SIGNO|$((SIGNO + 1)))," "$out") \
@@ -110,6 +114,7 @@ echo "bench: 1. signal storm (at ${SECONDS}s)" >&2
 for ((r = 1; r <= REPS; r++)); do
 	record sig_a "$(sig_untraced)"
 	record sig_b "$(sig_glassbox)"
+	record sig_b2 "$(sig_glassbox "${NO_SYSCALL_KINDS[@]}")"
 	[ "$r" -le "$CMP_REPS" ] && [ -n "$SIGSNOOP" ] && record sig_c "$(sig_sigsnoop)"
 	[ "$r" -le "$CMP_REPS" ] && [ -n "$BPFTRACE" ] && record sig_d "$(sig_bpftrace)"
 done
@@ -132,8 +137,8 @@ done
 # The signal storm is short and its rate moves most from run to run: three pairs per
 # round. The order within a pair alternates between rounds.
 echo "bench: 3. host noise (at ${SECONDS}s)" >&2
-idle_start() {
-	"$GB" run --json --output "$TMP/idle.json" -- sleep 600 2>"$TMP/idle.err" &
+idle_start() { # [glassbox options]
+	"$GB" run --json --output "$TMP/idle.json" "$@" -- sleep 600 2>"$TMP/idle.err" &
 	IDLE_PID=$!
 	BG_PIDS+=("$IDLE_PID")
 	wait_for 100 "grep -q '\"event\":\"exec\"' $TMP/idle.json" || { stop "$IDLE_PID"; return 1; }
@@ -143,16 +148,20 @@ idle_stop() {
 	# every event glassbox printed belongs to the idle sandbox: none came from the storms
 	record host_leak "$(grep -c -E '"comm":"(sigstorm|forkstorm)"' "$TMP/idle.json")"
 }
-host_storm() { # a|b sig|fork
+host_storm() { # a|b|b2 sig|fork   (b2: glassbox without the syscall-level kinds)
 	local cmd=("$H/sigstorm" -n "$SIG_N")
 	[ "$2" = fork ] && cmd=("$H/forkstorm" -n "$FORK_N")
-	if [ "$1" = b ]; then idle_start || return 1; fi
+	case $1 in
+	b) idle_start || return 1 ;;
+	b2) idle_start "${NO_SYSCALL_KINDS[@]}" || return 1 ;;
+	esac
 	"${cmd[@]}" >"$TMP/h.out" && record "h$2_$1" "$(kv "$TMP/h.out" rate)"
-	if [ "$1" = b ]; then idle_stop; fi
+	if [ "$1" != a ]; then idle_stop; fi
 }
 for ((r = 1; r <= REPS; r++)); do
 	if [ $((r % 2)) = 1 ]; then one=a two=b; else one=b two=a; fi
 	for _ in 1 2 3; do host_storm $one sig; host_storm $two sig; done
+	host_storm b2 sig; host_storm a sig
 	host_storm $one fork
 	host_storm $two fork
 done
@@ -161,6 +170,7 @@ done
 echo "bench: 4. start-up (at ${SECONDS}s)" >&2
 for ((r = 1; r <= START_N; r++)); do
 	"$H/runstat" -o "$TMP/st_gb" -- "$GB" run -- true >/dev/null 2>&1
+	"$H/runstat" -o "$TMP/st_gb2" -- "$GB" run "${NO_SYSCALL_KINDS[@]}" -- true >/dev/null 2>&1
 	"$H/runstat" -o "$TMP/st_un" -- unshare -fpm --mount-proc true >/dev/null 2>&1
 	[ -n "$BWRAP" ] && "$H/runstat" -o "$TMP/st_bw" -- "$BWRAP" --dev-bind / / --unshare-pid \
 		--unshare-net --proc /proc true >/dev/null 2>&1
