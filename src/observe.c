@@ -44,10 +44,14 @@ static const struct family {
 	  "gb_raw_signal_deliver", "gb_tp_signal_deliver" },
 	/* The syscall boundary (bpf/ns.bpf.c): sys_enter keeps setns/unshare arguments and
 	 * the namespaces before; sys_exit reports them, failed clones and failed kills.
-	 * Loaded for follow_netns too: unshare(CLONE_NEWNET) is seen only here. */
+	 * Loaded for follow_netns too: unshare(CLONE_NEWNET) is seen only here. Not for
+	 * clone events alone: a program on sys_exit puts every system call of the machine on
+	 * the tracing slow path (without fentry there is no narrower hook), a cost the
+	 * process and signal kinds should not carry for the rare failed clone; failed clones
+	 * come with the syscall-level kinds (setns, unshare, signal_failed). */
 	{ 1u << GB_EV_SETNS | 1u << GB_EV_UNSHARE, GB_FAMILY_FOLLOW_NETNS, "sys_enter",
 	  "raw_syscalls", "gb_btf_sys_enter", "gb_raw_sys_enter", "gb_tp_sys_enter" },
-	{ 1u << GB_EV_SETNS | 1u << GB_EV_UNSHARE | 1u << GB_EV_SIGNAL_FAILED | 1u << GB_EV_CLONE,
+	{ 1u << GB_EV_SETNS | 1u << GB_EV_UNSHARE | 1u << GB_EV_SIGNAL_FAILED,
 	  GB_FAMILY_FOLLOW_NETNS, "sys_exit", "raw_syscalls", "gb_btf_sys_exit", "gb_raw_sys_exit",
 	  "gb_tp_sys_exit" },
 };
