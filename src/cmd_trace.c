@@ -521,7 +521,6 @@ int gb_cmd_trace(struct gb_opts *o)
 	struct trace_state ts = { .exit_with_target = o->exit_with_target };
 	struct gb_observer *ob = NULL;
 	struct gb_sink *sinks = NULL;
-	struct gb_features feat;
 	struct gb_run_info info;
 	struct gb_summary sum;
 	sigset_t ignored;
@@ -550,16 +549,10 @@ int gb_cmd_trace(struct gb_opts *o)
 		goto out;
 	oo.filter_netns = ts.n_netns > 0;
 
-	if (gb_features_probe(&feat)) {
-		code = GB_EXIT_NOFEATURE;
+	code = gb_observer_start(&ob, &oo);
+	if (code)
 		goto out;
-	}
-	err = gb_observer_open(&ob, &oo, &feat, NULL);
-	gb_features_free(&feat);
-	if (err) {
-		code = err == -ENOTSUP ? GB_EXIT_NOFEATURE : GB_EXIT_FAILURE;
-		goto out;
-	}
+	code = GB_EXIT_FAILURE;
 	sigfd = gb_signals_open(&ignored);
 	if (sigfd < 0)
 		goto out;

@@ -431,3 +431,17 @@ void gb_summary_print(const struct gb_summary *sum)
 		snprintf(line + len, sizeof(line) - len, "), %llu lost", (unsigned long long)lost);
 	gb_err("%s", line);
 }
+
+int gb_observer_start(struct gb_observer **out, const struct gb_observe_opts *o)
+{
+	struct gb_features feat;
+	int err;
+
+	if (gb_features_probe(&feat))
+		return GB_EXIT_NOFEATURE;
+	err = gb_observer_open(out, o, &feat, NULL);
+	gb_features_free(&feat);
+	if (err)
+		return err == -ENOTSUP ? GB_EXIT_NOFEATURE : GB_EXIT_FAILURE;
+	return 0;
+}

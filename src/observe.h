@@ -38,6 +38,9 @@ size_t gb_observe_choose(const struct gb_features *f, struct gb_family_choice *c
 
 /* Returns 0 or -errno; prints one line on failure. Missing methods for a requested
  * kind give -ENOTSUP. Frees f's kernel BTF once it has chosen (gb_features_free). */
+/* Probe the kernel, then gb_observer_open: 0, or the exit code to leave with
+ * (GB_EXIT_NOFEATURE, GB_EXIT_FAILURE) after one line on stderr. */
+int gb_observer_start(struct gb_observer **out, const struct gb_observe_opts *o);
 int gb_observer_open(struct gb_observer **out, const struct gb_observe_opts *o,
 		     struct gb_features *f, struct gb_sink *sinks);
 /* where consumed events go; may be set after open, before the filter is filled */

@@ -227,7 +227,6 @@ int gb_cmd_run(struct gb_opts *o)
 	struct gb_netdev_guard guard = { 0, -1 };
 	struct gb_observer *ob = NULL;
 	struct gb_sink *sinks = NULL;
-	struct gb_features feat;
 	struct gb_sandbox sb;
 	struct gb_run_info info;
 	struct gb_summary sum;
@@ -256,16 +255,10 @@ int gb_cmd_run(struct gb_opts *o)
 		return GB_EXIT_FAILURE;
 	}
 
-	if (gb_features_probe(&feat)) {
-		code = GB_EXIT_NOFEATURE;
+	code = gb_observer_start(&ob, &oo);
+	if (code)
 		goto out;
-	}
-	err = gb_observer_open(&ob, &oo, &feat, NULL);
-	gb_features_free(&feat);
-	if (err) {
-		code = err == -ENOTSUP ? GB_EXIT_NOFEATURE : GB_EXIT_FAILURE;
-		goto out;
-	}
+	code = GB_EXIT_FAILURE;
 
 	sigfd = gb_signals_open(&so.ignored);
 	if (sigfd < 0)
