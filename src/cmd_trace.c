@@ -522,7 +522,6 @@ int gb_cmd_trace(struct gb_opts *o)
 	struct gb_observer *ob = NULL;
 	struct gb_sink *sinks = NULL;
 	struct gb_run_info info;
-	struct gb_summary sum;
 	sigset_t ignored;
 	int err = 0, sigfd = -1, out_fd = -1, code = GB_EXIT_FAILURE;
 	uint32_t root_level;
@@ -582,12 +581,7 @@ int gb_cmd_trace(struct gb_opts *o)
 
 	if (gb_event_loop(ob, sigfd, -1, &ops, &ts))
 		goto out;
-	gb_observer_finish(ob);
-	code = GB_EXIT_OK;
-	gb_observer_summary(ob, &sum);
-	if (gb_sinks_end(sinks, &sum))
-		code = GB_EXIT_FAILURE;
-	gb_summary_print(&sum);
+	code = gb_observer_conclude(ob, sinks) ? GB_EXIT_FAILURE : GB_EXIT_OK;
 out:
 	gb_observer_close(ob);
 	gb_sinks_destroy(sinks);

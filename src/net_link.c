@@ -12,61 +12,6 @@
 #include <unistd.h>
 #include "net_priv.h"
 
-struct mnl_socket *gb_nl_open(int ns_fd)
-{
-	struct mnl_socket *nl = NULL;
-	int self = -1, err;
-
-	if (ns_fd >= 0) {
-		/* a socket belongs to the namespace of the thread that creates it */
-		self = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-		if (self < 0)
-			return NULL;
-		if (setns(ns_fd, CLONE_NEWNET)) {
-			err = errno;
-			close(self);
-			errno = err;
-			return NULL;
-		}
-	}
-	nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
-	err = errno;
-	if (nl && mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		err = errno;
-		mnl_socket_close(nl);
-		nl = NULL;
-	}
-	if (self >= 0) {
-		if (setns(self, CLONE_NEWNET)) /* cannot happen: we came from there */
-			abort();
-		close(self);
-	}
-	errno = err;
-	return nl;
-}
-
-/* Send one request, run CB on every answer until the ack or the end of the dump. */
-static int nl_talk(struct mnl_socket *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	unsigned int portid = mnl_socket_get_portid(nl);
-	ssize_t n;
-	int ret;
-
-	static unsigned int seq;
-
-	nlh->nlmsg_seq = __atomic_add_fetch(&seq, 1, __ATOMIC_RELAXED);
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
-		return -errno;
-	do {
-		n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
-		if (n < 0)
-			return -errno;
-		ret = mnl_cb_run(buf, n, nlh->nlmsg_seq, portid, cb, data);
-	} while (ret > 0);
-	return ret < 0 ? -errno : 0;
-}
-
 static struct nlmsghdr *link_msg(char *buf, int type, int flags, int ifindex)
 {
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
@@ -95,7 +40,7 @@ int gb_nl_link_index(struct mnl_socket *nl, const char *name)
 	int index = 0, err;
 
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
-	err = nl_talk(nl, nlh, link_index_cb, &index);
+	err = gb_nl_talk(nl, nlh, link_index_cb, &index);
 	return err ? err : index ? index : -ENODEV;
 }
 
@@ -107,7 +52,7 @@ int gb_nl_link_up(struct mnl_socket *nl, int ifindex)
 
 	ifi->ifi_flags = IFF_UP;
 	ifi->ifi_change = IFF_UP;
-	return nl_talk(nl, nlh, NULL, NULL);
+	return gb_nl_talk(nl, nlh, NULL, NULL);
 }
 
 int gb_nl_veth_create(struct mnl_socket *nl, const char *host, const char *peer, int peer_ns_fd)
@@ -130,7 +75,7 @@ int gb_nl_veth_create(struct mnl_socket *nl, const char *host, const char *peer,
 	mnl_attr_nest_end(nlh, peer_attr);
 	mnl_attr_nest_end(nlh, data);
 	mnl_attr_nest_end(nlh, linkinfo);
-	return nl_talk(nl, nlh, NULL, NULL);
+	return gb_nl_talk(nl, nlh, NULL, NULL);
 }
 
 int gb_nl_bridge_create(struct mnl_socket *nl, const char *name)
@@ -143,7 +88,7 @@ int gb_nl_bridge_create(struct mnl_socket *nl, const char *name)
 	linkinfo = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
 	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "bridge");
 	mnl_attr_nest_end(nlh, linkinfo);
-	return nl_talk(nl, nlh, NULL, NULL);
+	return gb_nl_talk(nl, nlh, NULL, NULL);
 }
 
 int gb_nl_link_set_master(struct mnl_socket *nl, int ifindex, int master)
@@ -152,7 +97,7 @@ int gb_nl_link_set_master(struct mnl_socket *nl, int ifindex, int master)
 	struct nlmsghdr *nlh = link_msg(buf, RTM_NEWLINK, 0, ifindex);
 
 	mnl_attr_put_u32(nlh, IFLA_MASTER, master);
-	return nl_talk(nl, nlh, NULL, NULL);
+	return gb_nl_talk(nl, nlh, NULL, NULL);
 }
 
 int gb_nl_link_del(struct mnl_socket *nl, const char *name)
@@ -162,7 +107,7 @@ int gb_nl_link_del(struct mnl_socket *nl, const char *name)
 	int err;
 
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
-	err = nl_talk(nl, nlh, NULL, NULL);
+	err = gb_nl_talk(nl, nlh, NULL, NULL);
 	return err == -ENODEV ? 0 : err;
 }
 
@@ -191,7 +136,7 @@ int gb_nl_addr_add(struct mnl_socket *nl, int ifindex, const struct gb_cidr *c)
 	mnl_attr_put(nlh, IFA_LOCAL, 4, &c->addr);
 	mnl_attr_put(nlh, IFA_ADDRESS, 4, &c->addr);
 	mnl_attr_put(nlh, IFA_BROADCAST, 4, &brd);
-	return nl_talk(nl, nlh, NULL, NULL);
+	return gb_nl_talk(nl, nlh, NULL, NULL);
 }
 
 struct addr_get {
@@ -223,7 +168,7 @@ int gb_nl_addr_get(struct mnl_socket *nl, int ifindex, struct gb_cidr *c)
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = addr_msg(buf, RTM_GETADDR, NLM_F_DUMP, 0, 0);
 	struct addr_get g = { .ifindex = ifindex, .c = c };
-	int err = nl_talk(nl, nlh, addr_get_cb, &g);
+	int err = gb_nl_talk(nl, nlh, addr_get_cb, &g);
 
 	return err ? err : g.found ? 0 : -ENOENT;
 }
@@ -251,7 +196,7 @@ int gb_nl_route_default(struct mnl_socket *nl, struct in_addr gw)
 	struct nlmsghdr *nlh = route_msg(buf, RTM_NEWROUTE, NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL, 0);
 
 	mnl_attr_put(nlh, RTA_GATEWAY, 4, &gw);
-	return nl_talk(nl, nlh, NULL, NULL);
+	return gb_nl_talk(nl, nlh, NULL, NULL);
 }
 
 struct overlap {
@@ -300,7 +245,7 @@ int gb_nl_route_overlap(struct mnl_socket *nl, const struct gb_cidr *c, struct g
 	int err;
 
 	((struct rtmsg *)mnl_nlmsg_get_payload(nlh))->rtm_table = RT_TABLE_UNSPEC;
-	err = nl_talk(nl, nlh, overlap_cb, &o);
+	err = gb_nl_talk(nl, nlh, overlap_cb, &o);
 	return err ? err : o.hit;
 }
 
@@ -330,6 +275,6 @@ int gb_nl_bridge_ports(struct mnl_socket *nl, int master)
 	int err;
 
 	nlh->nlmsg_flags &= ~NLM_F_ACK;
-	err = nl_talk(nl, nlh, ports_cb, &p);
+	err = gb_nl_talk(nl, nlh, ports_cb, &p);
 	return err ? err : p.count;
 }

@@ -5,14 +5,13 @@
 
 #include <libmnl/libmnl.h>
 #include "net.h"
+#include "nl.h"
 
 #define GB_NET_STATE_DIR "/run/glassbox/net"
 #define GB_NETNS_DIR "/run/netns"
 #define GB_SANDBOX_IF "veth0" /* the sandbox's end; its namespace has no other veth */
 
 /* net_link.c: links, addresses and routes over rtnetlink. All return 0 or -errno. */
-/* A NETLINK_ROUTE socket in the namespace NS_FD (-1: the caller's). NULL, errno set. */
-struct mnl_socket *gb_nl_open(int ns_fd);
 int gb_nl_link_index(struct mnl_socket *nl, const char *name); /* ifindex or -ENODEV */
 int gb_nl_link_up(struct mnl_socket *nl, int ifindex);
 /* A veth pair HOST (in NL's namespace) and PEER, created directly in PEER_NS_FD. */

@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include "netdev_guard.h"
 #include "netdev_nl.h"
+#include "nl.h"
 #include "util.h"
 
 /* fds in the guard, after everything else inherited from glassbox is closed */
@@ -53,7 +54,7 @@ static struct mnl_socket *sandbox_socket(void)
 
 	if (setns(FD_SANDBOX, CLONE_NEWNET))
 		return NULL;
-	s = gb_ndnl_open();
+	s = gb_nl_open(-1);
 	err = errno;
 	if (setns(FD_HOST, CLONE_NEWNET))
 		_exit(1); /* cannot happen for root; never act from the wrong namespace */
@@ -120,7 +121,7 @@ static void __attribute__((noreturn)) guard_main(char *const *names, size_t n)
 	signal(SIGHUP, SIG_IGN);
 	signal(SIGPIPE, SIG_IGN);
 
-	host = gb_ndnl_open();
+	host = gb_nl_open(-1);
 	sb = sandbox_socket();
 	if (!host || !sb) {
 		say("rtnetlink socket: %s", strerror(errno));

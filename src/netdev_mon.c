@@ -30,6 +30,7 @@
 #include "glassbox.skel.h"
 #include "netdev_mon.h"
 #include "netdev_nl.h"
+#include "nl.h"
 #include "util.h"
 
 #define GB_ND_MAX_IDS 64
@@ -307,7 +308,7 @@ struct gb_netdev_mon *gb_netdev_mon_new(struct glassbox_bpf *skel, uint32_t root
 	m->corr = gb_nd_corr_new(m->host_netns, on_emit, m);
 	if (!m->corr || gb_nd_corr_watch(m->corr, m->host_netns, root_level, 0))
 		goto fail;
-	m->query = gb_ndnl_open();
+	m->query = gb_nl_open(-1);
 	m->listen = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC | SOCK_NONBLOCK);
 	if (!m->query || !m->listen)
 		goto fail;

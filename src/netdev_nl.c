@@ -3,55 +3,13 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <sys/socket.h>
 #include <linux/if_link.h>
 #include <linux/net_namespace.h>
 #include <linux/rtnetlink.h>
 #include "netdev_nl.h"
-
-struct mnl_socket *gb_ndnl_open(void)
-{
-	struct mnl_socket *s = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
-	int err;
-
-	if (!s)
-		return NULL;
-	if (mnl_socket_bind(s, 0, MNL_SOCKET_AUTOPID) < 0) {
-		err = errno;
-		mnl_socket_close(s);
-		errno = err;
-		return NULL;
-	}
-	return s;
-}
-
-/* Send one request and read answers until its ACK (or the end of a dump). */
-static int talk(struct mnl_socket *s, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	unsigned int portid = mnl_socket_get_portid(s);
-	uint32_t seq;
-	ssize_t n;
-	int ret;
-
-	seq = nlh->nlmsg_seq = (uint32_t)time(NULL) ^ (uint32_t)random();
-	/* a dump ends with NLMSG_DONE; an ACK asked on top could trail behind it */
-	nlh->nlmsg_flags |= NLM_F_REQUEST | ((nlh->nlmsg_flags & NLM_F_DUMP) ? 0 : NLM_F_ACK);
-	if (mnl_socket_sendto(s, nlh, nlh->nlmsg_len) < 0)
-		return -errno;
-	for (;;) {
-		n = mnl_socket_recvfrom(s, buf, sizeof(buf));
-		if (n < 0)
-			return -errno;
-		ret = mnl_cb_run(buf, n, seq, portid, cb, data);
-		if (ret < 0)
-			return -errno;
-		if (ret == MNL_CB_STOP)
-			return 0;
-	}
-}
+#include "nl.h"
 
 struct nsid_ans {
 	int32_t nsid;
@@ -89,7 +47,7 @@ int gb_ndnl_get_nsid(struct mnl_socket *s, int netns_fd, int32_t target_nsid, in
 	mnl_attr_put_u32(nlh, NETNSA_FD, netns_fd);
 	if (target_nsid >= 0)
 		mnl_attr_put_u32(nlh, NETNSA_TARGET_NSID, target_nsid);
-	err = talk(s, nlh, nsid_cb, &a);
+	err = gb_nl_talk(s, nlh, nsid_cb, &a);
 	if (err)
 		return err;
 	if (!a.seen)
@@ -114,7 +72,7 @@ int gb_ndnl_ensure_nsid(struct mnl_socket *s, int netns_fd, int32_t *nsid)
 	g->rtgen_family = AF_UNSPEC;
 	mnl_attr_put_u32(nlh, NETNSA_FD, netns_fd);
 	mnl_attr_put_u32(nlh, NETNSA_NSID, (uint32_t)-1); /* any free id */
-	err = talk(s, nlh, NULL, NULL);
+	err = gb_nl_talk(s, nlh, NULL, NULL);
 	if (err && err != -EEXIST) /* someone else assigned one meanwhile */
 		return err;
 	err = gb_ndnl_get_nsid(s, netns_fd, -1, nsid);
@@ -209,7 +167,7 @@ int gb_ndnl_link_index(struct mnl_socket *s, const char *name, int32_t *ifindex)
 	ifi->ifi_family = AF_UNSPEC;
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
 	mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
-	err = talk(s, nlh, index_cb, &a);
+	err = gb_nl_talk(s, nlh, index_cb, &a);
 	if (err == -ENOENT || err == -ENODEV)
 		return -ENODEV;
 	if (err)
@@ -250,7 +208,7 @@ int gb_ndnl_link_name(struct mnl_socket *s, int32_t ifindex, char name[GB_IFNAME
 	ifi->ifi_family = AF_UNSPEC;
 	ifi->ifi_index = ifindex;
 	mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
-	err = talk(s, nlh, name_cb, &a);
+	err = gb_nl_talk(s, nlh, name_cb, &a);
 	if (err == -ENOENT || err == -ENODEV || (!err && a.ifindex != ifindex))
 		return -ENODEV;
 	if (err)
@@ -272,7 +230,7 @@ int gb_ndnl_link_move(struct mnl_socket *s, int32_t ifindex, const char *new_nam
 	mnl_attr_put_u32(nlh, IFLA_NET_NS_FD, netns_fd);
 	if (new_name)
 		mnl_attr_put_strz(nlh, IFLA_IFNAME, new_name);
-	return talk(s, nlh, NULL, NULL);
+	return gb_nl_talk(s, nlh, NULL, NULL);
 }
 
 struct dump_ctx {
@@ -303,5 +261,5 @@ int gb_ndnl_link_dump(struct mnl_socket *s, void (*cb)(const struct gb_nd_note *
 	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
 	ifi->ifi_family = AF_UNSPEC;
 	mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
-	return talk(s, nlh, dump_cb, &d);
+	return gb_nl_talk(s, nlh, dump_cb, &d);
 }

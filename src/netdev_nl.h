@@ -12,9 +12,7 @@
 #include <libmnl/libmnl.h>
 #include "netdev_corr.h"
 
-/* A NETLINK_ROUTE socket, CLOEXEC, bound with an automatic port id. NULL + errno. */
-struct mnl_socket *gb_ndnl_open(void);
-
+/* Sockets come from gb_nl_open() (nl.h). */
 /* The id the socket's namespace gives the namespace behind netns_fd, as seen from the
  * namespace with id target_nsid (or the socket's own when target_nsid < 0);
  * *nsid = -1 when none is assigned. */

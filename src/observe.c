@@ -445,3 +445,15 @@ int gb_observer_start(struct gb_observer **out, const struct gb_observe_opts *o)
 		return err == -ENOTSUP ? GB_EXIT_NOFEATURE : GB_EXIT_FAILURE;
 	return 0;
 }
+
+int gb_observer_conclude(struct gb_observer *ob, struct gb_sink *sinks)
+{
+	struct gb_summary sum;
+	int err;
+
+	gb_observer_finish(ob);
+	gb_observer_summary(ob, &sum);
+	err = gb_sinks_end(sinks, &sum);
+	gb_summary_print(&sum);
+	return err;
+}

@@ -69,6 +69,10 @@ uint32_t gb_observer_netdev_method(const struct gb_observer *ob);
 void gb_observer_summary(struct gb_observer *ob, struct gb_summary *sum);
 void gb_observer_close(struct gb_observer *ob);
 
+/* The end of a trace: last events in, the sinks' end with the counts, the summary line
+ * on stderr. Returns the sinks' error, 0 when every one ended well. */
+int gb_observer_conclude(struct gb_observer *ob, struct gb_sink *sinks);
+
 /* One line for stderr: "glassbox: 12 events (clone 3, exit 3, ...), 0 lost" */
 void gb_summary_print(const struct gb_summary *sum);
 

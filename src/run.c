@@ -229,7 +229,6 @@ int gb_cmd_run(struct gb_opts *o)
 	struct gb_sink *sinks = NULL;
 	struct gb_sandbox sb;
 	struct gb_run_info info;
-	struct gb_summary sum;
 	struct gb_net_state net;
 	char path[4096], msg[512];
 	int err, sigfd = -1, out_fd = -1, status, code = GB_EXIT_FAILURE;
@@ -302,10 +301,8 @@ int gb_cmd_run(struct gb_opts *o)
 	 * lent devices until they are back */
 	if (gb_netdev_guard_stop(&guard) && code == 0)
 		code = GB_EXIT_FAILURE;
-	gb_observer_finish(ob);
-	gb_observer_summary(ob, &sum);
-	gb_sinks_end(sinks, &sum);
-	gb_summary_print(&sum);
+	/* COMMAND's status stands over an output that could not be finished */
+	gb_observer_conclude(ob, sinks);
 	gb_sandbox_close(&sb);
 	goto out;
 kill:

@@ -14,34 +14,13 @@
 #include <sched.h>
 #include <sys/syscall.h>
 #include <cmocka.h>
+#include "quiet_stderr.h"
 #include "decode.h"
 #include "format.h"
 #include "options.h"
 #include "sink.h"
 #include "syscalls.h"
 #include "util.h"
-
-static int quiet_stderr(void **state)
-{
-	int *saved = malloc(sizeof(int));
-	int null = open("/dev/null", O_WRONLY);
-
-	*saved = dup(2);
-	dup2(null, 2);
-	close(null);
-	*state = saved;
-	return 0;
-}
-
-static int restore_stderr(void **state)
-{
-	int *saved = *state;
-
-	dup2(*saved, 2);
-	close(*saved);
-	free(saved);
-	return 0;
-}
 
 static void syscall_classes__arch_numbers__mapped(void **state)
 {

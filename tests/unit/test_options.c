@@ -9,31 +9,9 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <cmocka.h>
+#include "quiet_stderr.h"
 #include "options.h"
 #include "util.h"
-
-/* the parsers print one line on stderr for bad input: keep test output readable */
-static int quiet_stderr(void **state)
-{
-	int *saved = malloc(sizeof(int));
-
-	*saved = dup(2);
-	int null = open("/dev/null", O_WRONLY);
-	dup2(null, 2);
-	close(null);
-	*state = saved;
-	return 0;
-}
-
-static int restore_stderr(void **state)
-{
-	int *saved = *state;
-
-	dup2(*saved, 2);
-	close(*saved);
-	free(saved);
-	return 0;
-}
 
 static int parse(struct gb_opts *o, int *help, ...)
 {
