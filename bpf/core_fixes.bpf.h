@@ -65,16 +65,19 @@ static __always_inline __u64 gb_ns_id(struct ns_common *ns)
 /*
  * The number of the syscall a sys_exit belongs to (the kernel's syscall_get_nr()): the
  * tracepoint passes only the return value. Per architecture, like bpf_tracing.h's
- * PT_REGS_* macros.
+ * PT_REGS_* macros. Every syscall on the machine pays for this read: from a tp_btf
+ * argument (typed) it is one load, not a helper call.
  */
 #if defined(__TARGET_ARCH_x86)
-#define gb_regs_syscall_nr(regs) ((long)BPF_CORE_READ((regs), orig_ax))
+#define gb_regs_syscall_nr(regs, typed) \
+	((long)((typed) ? (regs)->orig_ax : BPF_CORE_READ((regs), orig_ax)))
 #elif defined(__TARGET_ARCH_arm64)
 struct pt_regs___gb_arm64 {
 	int syscallno;
 } __attribute__((preserve_access_index));
-#define gb_regs_syscall_nr(regs) \
-	((long)BPF_CORE_READ((struct pt_regs___gb_arm64 *)(regs), syscallno))
+#define gb_regs_syscall_nr(regs, typed)                                              \
+	((long)((typed) ? ((struct pt_regs___gb_arm64 *)(regs))->syscallno                 \
+			: BPF_CORE_READ((struct pt_regs___gb_arm64 *)(regs), syscallno)))
 #else
 #error "gb_regs_syscall_nr: syscall number register unknown on this architecture"
 #endif

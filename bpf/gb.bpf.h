@@ -55,6 +55,7 @@ extern const volatile __u32 gb_cfg_follow_netns;  /* add netns created by traced
 extern const volatile __u64 gb_cfg_wakeup_bytes;  /* wake the consumer past this fill */
 extern const volatile __u32 gb_cfg_kind_mask;     /* bit per enum gb_event_kind to emit */
 extern const volatile __u32 gb_cfg_min_level;     /* no traced PID namespace is shallower */
+extern const volatile __u32 gb_cfg_netdev_netlink; /* netdev_move rides on sys_enter/exit */
 
 /* ---- reading kernel memory ------------------------------------------------------ */
 

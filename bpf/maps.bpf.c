@@ -17,5 +17,6 @@ const volatile __u32 gb_cfg_follow_netns = 0;
 const volatile __u64 gb_cfg_wakeup_bytes = 0;
 const volatile __u32 gb_cfg_kind_mask = ~0u;
 const volatile __u32 gb_cfg_min_level = 0;
+const volatile __u32 gb_cfg_netdev_netlink = 0;
 
 char LICENSE[] SEC("license") = "GPL";

@@ -19,8 +19,10 @@
  * 2. kprobe/kretprobe on the same functions, for kernels without BPF trampolines; the
  *    return probe has no arguments, so the entry stash also keeps the device pointer.
  * 3. GB_METHOD_NETLINK, for kernels with neither (this machine: no CONFIG_KPROBES, and
- *    fentry loads fail with EPERM). tp_btf (or raw_tp, or with tracefs the plain
- *    raw_syscalls tracepoints) sys_enter/sys_exit see
+ *    fentry loads fail with EPERM). The syscall boundary programs of bpf/ns.bpf.c (one
+ *    sys_enter and one sys_exit program for all glassbox watches there: a second
+ *    program on each hook doubled the cost of every syscall on the machine) call
+ *    gb_netdev_nl_enter() and gb_netdev_nl_exit() for
  *    sendmsg/sendto on NETLINK_ROUTE sockets carrying RTM_NEWLINK/RTM_SETLINK with
  *    IFLA_NET_NS_PID or IFLA_NET_NS_FD. At entry the device is looked up in the socket's
  *    namespace (dev_base_head walk, by ifindex or by name) and its state recorded; at
@@ -52,22 +54,6 @@
 #define GB_IFLA_NET_NS_PID 19
 #define GB_IFLA_NET_NS_FD 28
 #define GB_NLA_TYPE_MASK 0x3fff
-
-#if defined(__TARGET_ARCH_x86)
-#define GB_NR_SENDTO 44
-#define GB_NR_SENDMSG 46
-#elif defined(__TARGET_ARCH_arm64) || defined(__TARGET_ARCH_riscv)
-#define GB_NR_SENDTO 206
-#define GB_NR_SENDMSG 211
-#elif defined(__TARGET_ARCH_s390)
-#define GB_NR_SENDTO 369
-#define GB_NR_SENDMSG 370
-#elif defined(__TARGET_ARCH_powerpc)
-#define GB_NR_SENDTO 335
-#define GB_NR_SENDMSG 341
-#else
-#error "syscall numbers for sendto/sendmsg unknown on this architecture"
-#endif
 
 /* How many devices the netlink path walks in a namespace to find the one a request
  * names by name alone, and how long an ifindex hash chain may be. */
@@ -403,9 +389,12 @@ static __always_inline void gb_name_mask(__u32 len, __u64 *mask)
 #endif
 }
 
-/* Read and parse the first netlink message of a sendmsg/sendto; 0 if it is a move request. */
-static __always_inline int gb_nl_parse(long nr, unsigned long a1, unsigned long a2,
-				       struct gb_nl_req *r)
+/*
+ * Read and parse the first netlink message of a sendmsg/sendto; 0 if it is a move
+ * request. A global function: the verifier checks it once, on its own, instead of once
+ * per path into it, which halved the time it took over the entry program.
+ */
+__noinline int gb_nl_parse(__u32 sys, __u64 a1, __u64 a2, struct gb_nl_req *r)
 {
 	struct gb_nl_scratch *sc;
 	struct user_msghdr mh;
@@ -415,7 +404,9 @@ static __always_inline int gb_nl_parse(long nr, unsigned long a1, unsigned long 
 	__u32 zero = 0, nlen, off, name_off = 0, name_len = 0;
 	__u16 type;
 
-	if (nr == GB_NR_SENDTO) {
+	if (!r)
+		return -1;
+	if (sys == GB_SYS_SENDTO) {
 		ubuf = (const void *)a1;
 		len = a2;
 	} else {
@@ -478,9 +469,21 @@ static __always_inline int gb_nl_parse(long nr, unsigned long a1, unsigned long 
 	return r->has_pid || r->has_fd ? 0 : -1;
 }
 
-/* sys_enter of sendto(fd, buf, len, ...) or sendmsg(fd, msg, flags): a0..a2 */
-static __always_inline int gb_nl_enter(long nr, unsigned long a0, unsigned long a1,
-				       unsigned long a2)
+/* The device a request names in namespace net. With an ifindex the device is that one
+ * and IFLA_IFNAME is its new name. Global, like gb_nl_parse(): each walk is checked once,
+ * not once for every state the parse can end in. */
+__noinline __u64 gb_dev_find(__u64 net, const struct gb_nl_req *r)
+{
+	if (!r)
+		return 0;
+	if (r->ifindex)
+		return (__u64)gb_dev_by_index((struct net *)net, r->ifindex);
+	return (__u64)gb_dev_by_name((struct net *)net, r->name, r->mask);
+}
+
+/* sys_enter of sendto(fd, buf, len, ...) or sendmsg(fd, msg, flags): a0..a2. Global
+ * functions, this and the exit half: bpf/ns.bpf.c's programs call them across the link. */
+__noinline int gb_netdev_nl_enter(__u32 sys, __u64 a0, __u64 a1, __u64 a2)
 {
 	struct task_struct *task;
 	struct gb_netdev_start s = {};
@@ -494,11 +497,10 @@ static __always_inline int gb_nl_enter(long nr, unsigned long a0, unsigned long 
 		return 0;
 	task = (struct task_struct *)bpf_get_current_task();
 	sk = gb_rtnl_sock(task, (int)a0);
-	if (!sk || gb_nl_parse(nr, a1, a2, &r))
+	if (!sk || gb_nl_parse(sys, a1, a2, &r))
 		return 0;
-	/* With an ifindex the device is that one and IFLA_IFNAME is its new name. */
 	net = BPF_CORE_READ(sk, __sk_common.skc_net.net);
-	dev = r.ifindex ? gb_dev_by_index(net, r.ifindex) : gb_dev_by_name(net, r.name, r.mask);
+	dev = (struct net_device *)gb_dev_find((__u64)net, &r);
 	if (!dev)
 		return 0; /* no such device here: the request creates one, not a move */
 	gb_start_read(dev, &s);
@@ -535,8 +537,8 @@ static __always_inline int gb_nl_ack(struct sock *sk, __u32 seq, int *err)
 	return -1;
 }
 
-/* sys_exit; nr < 0 when the caller cannot tell which syscall it was */
-static __always_inline int gb_nl_exit(long nr, long sysret, __u32 method)
+/* sys_exit of a sendmsg/sendto: the request its entry kept, if any */
+__noinline int gb_netdev_nl_exit(long sysret)
 {
 	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
 	__u64 id = bpf_get_current_pid_tgid();
@@ -547,9 +549,6 @@ static __always_inline int gb_nl_exit(long nr, long sysret, __u32 method)
 	__u32 now_netns;
 	int ret = 0;
 
-	/* every syscall exits here: skip the map lookup for all but the two we watch */
-	if (nr >= 0 && nr != GB_NR_SENDMSG && nr != GB_NR_SENDTO)
-		return 0;
 	s = bpf_map_lookup_elem(&gb_netdev_inflight, &id);
 	if (!s)
 		return 0;
@@ -569,7 +568,7 @@ static __always_inline int gb_nl_exit(long nr, long sysret, __u32 method)
 		gb_count_lost(GB_EV_NETDEV_MOVE);
 		goto out;
 	}
-	gb_netdev_fill(e, method, task, f, s, dev, ret);
+	gb_netdev_fill(e, GB_METHOD_NETLINK, task, f, s, dev, ret);
 	if (ret) { /* refused: the device stayed; report where it is, not where it was sent */
 		__builtin_memcpy(e->new_name, s->old_name, GB_IFNAME_LEN);
 		e->new_ifindex = s->old_ifindex;
@@ -579,71 +578,4 @@ static __always_inline int gb_nl_exit(long nr, long sysret, __u32 method)
 out:
 	bpf_map_delete_elem(&gb_netdev_inflight, &id);
 	return 0;
-}
-
-/* arm64's struct pt_regs, as far as the syscall number goes (CO-RE flavor) */
-struct pt_regs___gb_arm64 {
-	int syscallno;
-} __attribute__((preserve_access_index));
-
-/* The syscall number at sys_exit, where the tracepoint does not pass it. */
-static __always_inline long gb_exit_nr(struct pt_regs *regs)
-{
-#if defined(__TARGET_ARCH_x86)
-	return BPF_CORE_READ(regs, orig_ax);
-#elif defined(__TARGET_ARCH_arm64)
-	return BPF_CORE_READ((struct pt_regs___gb_arm64 *)regs, syscallno);
-#else
-	return -1;
-#endif
-}
-
-#define GB_REGS_ARGS(regs)                                                                  \
-	PT_REGS_PARM1_CORE_SYSCALL(regs), PT_REGS_PARM2_CORE_SYSCALL(regs),                \
-		PT_REGS_PARM3_CORE_SYSCALL(regs)
-
-SEC("?tp_btf/sys_enter")
-int BPF_PROG(gb_btf_netdev_sys_enter, struct pt_regs *regs, long id)
-{
-	if (id != GB_NR_SENDMSG && id != GB_NR_SENDTO)
-		return 0;
-	return gb_nl_enter(id, GB_REGS_ARGS(regs));
-}
-
-SEC("?tp_btf/sys_exit")
-int BPF_PROG(gb_btf_netdev_sys_exit, struct pt_regs *regs, long ret)
-{
-	return gb_nl_exit(gb_exit_nr(regs), ret, GB_METHOD_NETLINK);
-}
-
-SEC("?raw_tp/sys_enter")
-int BPF_PROG(gb_raw_netdev_sys_enter, struct pt_regs *regs, long id)
-{
-	if (id != GB_NR_SENDMSG && id != GB_NR_SENDTO)
-		return 0;
-	return gb_nl_enter(id, GB_REGS_ARGS(regs));
-}
-
-SEC("?raw_tp/sys_exit")
-int BPF_PROG(gb_raw_netdev_sys_exit, struct pt_regs *regs, long ret)
-{
-	return gb_nl_exit(gb_exit_nr(regs), ret, GB_METHOD_NETLINK);
-}
-
-/* Plain tracepoints (tracefs), for kernels without raw_tp: the arguments are copied. */
-SEC("?tracepoint/raw_syscalls/sys_enter")
-int gb_tp_netdev_sys_enter(struct trace_event_raw_sys_enter *ctx)
-{
-	long id = BPF_CORE_READ(ctx, id);
-
-	if (id != GB_NR_SENDMSG && id != GB_NR_SENDTO)
-		return 0;
-	return gb_nl_enter(id, BPF_CORE_READ(ctx, args[0]), BPF_CORE_READ(ctx, args[1]),
-			   BPF_CORE_READ(ctx, args[2]));
-}
-
-SEC("?tracepoint/raw_syscalls/sys_exit")
-int gb_tp_netdev_sys_exit(struct trace_event_raw_sys_exit *ctx)
-{
-	return gb_nl_exit(BPF_CORE_READ(ctx, id), BPF_CORE_READ(ctx, ret), GB_METHOD_NETLINK);
 }

@@ -3,7 +3,9 @@
  * The syscall boundary: setns and unshare (what the caller asked for, the namespace an
  * fd names, the namespaces before and after), and the failures no other tracepoint
  * sees: a clone/clone3/fork/vfork that made no task, and a kill-family call that found
- * no target (signal_generate never fires for those).
+ * no target (signal_generate never fires for those). Also the rtnetlink requests of
+ * netdev_move's netlink method (bpf/netdev.bpf.c), so that there is one program on
+ * each hook: every program there runs for every syscall on the machine.
  *
  * Every syscall on the machine runs these two programs, so the first thing each does is
  * one bounds check and one byte load: the syscall number's class in a table user space
@@ -23,6 +25,10 @@
 
 /* syscall number -> enum gb_syscall; filled by user space from <sys/syscall.h> */
 const volatile __u8 gb_sys_class[GB_SYSCALL_NR_MAX] = {};
+
+/* netdev_move's netlink method, in bpf/netdev.bpf.c */
+extern int gb_netdev_nl_enter(__u32 sys, __u64 a0, __u64 a1, __u64 a2) __attribute__((noinline));
+extern int gb_netdev_nl_exit(long sysret) __attribute__((noinline));
 
 /* What sys_enter saw of a setns or unshare, until the same thread's sys_exit. */
 struct gb_sys_start {
@@ -137,6 +143,13 @@ static __always_inline int gb_on_sys_enter(struct pt_regs *regs, long id, __u32 
 	const struct gb_ns_filter *f;
 	struct gb_sys_start s = {};
 
+	if (sys == GB_SYS_SENDTO || sys == GB_SYS_SENDMSG) {
+		if (!gb_cfg_netdev_netlink)
+			return 0;
+		return gb_netdev_nl_enter(sys, PT_REGS_PARM1_CORE_SYSCALL(regs),
+					  PT_REGS_PARM2_CORE_SYSCALL(regs),
+					  PT_REGS_PARM3_CORE_SYSCALL(regs));
+	}
 	if (sys != GB_SYS_SETNS && sys != GB_SYS_UNSHARE)
 		return 0;
 	if (!gb_kind_enabled(sys == GB_SYS_SETNS ? GB_EV_SETNS : GB_EV_UNSHARE) &&
@@ -337,6 +350,8 @@ static __always_inline int gb_on_sys_exit(struct pt_regs *regs, long nr, long re
 
 	if (sys == GB_SYS_NONE)
 		return 0;
+	if (sys == GB_SYS_SENDTO || sys == GB_SYS_SENDMSG)
+		return gb_cfg_netdev_netlink ? gb_netdev_nl_exit(ret) : 0;
 	if (sys == GB_SYS_SETNS || sys == GB_SYS_UNSHARE) {
 		gb_ns_exit(sys, ret, method);
 		return 0;
@@ -355,7 +370,9 @@ static __always_inline int gb_on_sys_exit(struct pt_regs *regs, long nr, long re
 }
 
 GB_TP_VARIANTS(sys_enter, gb_on_sys_enter(regs, id, gb_method), struct pt_regs *regs, long id)
-GB_TP_VARIANTS(sys_exit, gb_on_sys_exit(regs, gb_regs_syscall_nr(regs), ret, gb_method),
+GB_TP_VARIANTS(sys_exit,
+	       gb_on_sys_exit(regs, gb_regs_syscall_nr(regs, gb_method == GB_METHOD_TP_BTF), ret,
+			      gb_method),
 	       struct pt_regs *regs, long ret)
 
 /*

@@ -228,16 +228,9 @@ int gb_netdev_configure(struct glassbox_bpf *skel, const struct gb_netdev_plan *
 			err = autoload(probe[p->fn][0]) ?: autoload(probe[p->fn][1]);
 		return err;
 	case GB_METHOD_NETLINK:
-		if (p->syscall_tp == GB_METHOD_TP_BTF)
-			return autoload(skel->progs.gb_btf_netdev_sys_enter) ?:
-				       autoload(skel->progs.gb_btf_netdev_sys_exit);
-		if (p->syscall_tp == GB_METHOD_RAW_TP)
-			return autoload(skel->progs.gb_raw_netdev_sys_enter) ?:
-				       autoload(skel->progs.gb_raw_netdev_sys_exit);
-		if (p->syscall_tp == GB_METHOD_TRACEPOINT)
-			return autoload(skel->progs.gb_tp_netdev_sys_enter) ?:
-				       autoload(skel->progs.gb_tp_netdev_sys_exit);
-		return -EINVAL;
+		/* the syscall boundary programs carry it (src/observe.c loads them) */
+		skel->rodata->gb_cfg_netdev_netlink = 1;
+		return 0;
 	case GB_METHOD_NONE:
 		return 0;
 	default:

@@ -24,7 +24,8 @@
  * namespaces into the filter map.
  */
 #define GB_FAMILY_ALWAYS 1        /* loaded whatever --events says */
-#define GB_FAMILY_FOLLOW_NETNS 2  /* loaded when network namespaces are followed */
+#define GB_FAMILY_SYSCALL 2  /* also loaded to follow network namespaces, and to carry
+				 * netdev_move's netlink method */
 
 static const struct family {
 	uint32_t kinds;
@@ -44,15 +45,17 @@ static const struct family {
 	  "gb_raw_signal_deliver", "gb_tp_signal_deliver" },
 	/* The syscall boundary (bpf/ns.bpf.c): sys_enter keeps setns/unshare arguments and
 	 * the namespaces before; sys_exit reports them, failed clones and failed kills.
-	 * Loaded for follow_netns too: unshare(CLONE_NEWNET) is seen only here. Not for
+	 * Loaded for follow_netns too: unshare(CLONE_NEWNET) is seen only here; and for
+	 * netdev_move when it rides on rtnetlink requests (the same two programs, as a
+	 * second program on each hook doubled the cost of every syscall). Not for
 	 * clone events alone: a program on sys_exit puts every system call of the machine on
 	 * the tracing slow path (without fentry there is no narrower hook), a cost the
 	 * process and signal kinds should not carry for the rare failed clone; failed clones
 	 * come with the syscall-level kinds (setns, unshare, signal_failed). */
-	{ 1u << GB_EV_SETNS | 1u << GB_EV_UNSHARE, GB_FAMILY_FOLLOW_NETNS, "sys_enter",
+	{ 1u << GB_EV_SETNS | 1u << GB_EV_UNSHARE, GB_FAMILY_SYSCALL, "sys_enter",
 	  "raw_syscalls", "gb_btf_sys_enter", "gb_raw_sys_enter", "gb_tp_sys_enter" },
 	{ 1u << GB_EV_SETNS | 1u << GB_EV_UNSHARE | 1u << GB_EV_SIGNAL_FAILED,
-	  GB_FAMILY_FOLLOW_NETNS, "sys_exit", "raw_syscalls", "gb_btf_sys_exit", "gb_raw_sys_exit",
+	  GB_FAMILY_SYSCALL, "sys_exit", "raw_syscalls", "gb_btf_sys_exit", "gb_raw_sys_exit",
 	  "gb_tp_sys_exit" },
 };
 
@@ -190,12 +193,18 @@ int gb_observer_open(struct gb_observer **out, const struct gb_observe_opts *o,
 		bpf_object__for_each_program(p, obj)
 			bpf_program__set_autoload(p, false);
 	}
+	if (o->kind_mask & (1u << GB_EV_NETDEV_MOVE)) {
+		err = netdev_setup(ob, f);
+		if (err)
+			goto fail;
+	}
 	for (size_t i = 0; i < N_FAMILIES; i++) {
 		const struct family *fam = &families[i];
 		const char *prog = NULL;
 
 		if (fam->always != GB_FAMILY_ALWAYS && !(o->kind_mask & fam->kinds) &&
-		    !(fam->always == GB_FAMILY_FOLLOW_NETNS && o->follow_netns))
+		    !(fam->always == GB_FAMILY_SYSCALL &&
+		      (o->follow_netns || ob->netdev.method == GB_METHOD_NETLINK)))
 			continue;
 		switch (choice[i].tp.method) {
 		case GB_METHOD_TP_BTF: prog = fam->btf_prog; break;
@@ -211,12 +220,6 @@ int gb_observer_open(struct gb_observer **out, const struct gb_observe_opts *o,
 		}
 		}
 		err = set_autoload(obj, prog, true);
-		if (err)
-			goto fail;
-	}
-
-	if (o->kind_mask & (1u << GB_EV_NETDEV_MOVE)) {
-		err = netdev_setup(ob, f);
 		if (err)
 			goto fail;
 	}

@@ -19,6 +19,8 @@ static const char *const names[GB_SYS_MAX] = {
 	[GB_SYS_RT_SIGQUEUEINFO] = "rt_sigqueueinfo",
 	[GB_SYS_RT_TGSIGQUEUEINFO] = "rt_tgsigqueueinfo",
 	[GB_SYS_PIDFD_SEND_SIGNAL] = "pidfd_send_signal",
+	[GB_SYS_SENDTO] = "sendto",
+	[GB_SYS_SENDMSG] = "sendmsg",
 };
 
 const char *gb_syscall_name(uint32_t sys)
@@ -48,6 +50,8 @@ int gb_syscall_classes(uint8_t *table, size_t n)
 		{ SYS_rt_sigqueueinfo, GB_SYS_RT_SIGQUEUEINFO },
 		{ SYS_rt_tgsigqueueinfo, GB_SYS_RT_TGSIGQUEUEINFO },
 		{ SYS_pidfd_send_signal, GB_SYS_PIDFD_SEND_SIGNAL },
+		{ SYS_sendto, GB_SYS_SENDTO },
+		{ SYS_sendmsg, GB_SYS_SENDMSG },
 	};
 
 	memset(table, 0, n);

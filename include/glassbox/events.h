@@ -54,6 +54,9 @@ enum gb_syscall {
 	GB_SYS_RT_SIGQUEUEINFO,
 	GB_SYS_RT_TGSIGQUEUEINFO,
 	GB_SYS_PIDFD_SEND_SIGNAL,
+	/* watched for netdev_move's netlink method; never in a record */
+	GB_SYS_SENDTO,
+	GB_SYS_SENDMSG,
 	GB_SYS_MAX,
 };
 
