@@ -48,7 +48,14 @@ BPF_CFLAGS  := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wno-unused-func
 	-I$(VMLINUX_DIR) -Iinclude -Ibpf -MMD -MP
 
 BPF_SRCS    := $(sort $(wildcard bpf/*.bpf.c))
-BPF_OBJS    := $(patsubst bpf/%.bpf.c,$(OUT)/bpf/%.bpf.o,$(BPF_SRCS))
+# maps.bpf.o first: the libbpf 1.1 linker fails to relocate a program whose object it
+# links before the one defining the maps it uses
+BPF_OBJS    := $(OUT)/bpf/maps.bpf.o \
+	$(filter-out $(OUT)/bpf/maps.bpf.o,$(patsubst bpf/%.bpf.c,$(OUT)/bpf/%.bpf.o,$(BPF_SRCS)))
+# The process and signal handlers are compiled twice: alone, with probe reads, for their
+# raw_tp and tracepoint programs, and in bpf/typed.bpf.c, with plain loads, for tp_btf
+# (bpf/read.bpf.h).
+BPF_TWICE   := process signal
 SKEL        := $(OUT)/glassbox.skel.h
 
 SRCS        := $(sort $(wildcard src/*.c))
@@ -77,7 +84,9 @@ $(LIB): $(LIB_OBJS)
 # share one ring buffer and one filter map behind one skeleton.
 $(OUT)/bpf/%.bpf.o: bpf/%.bpf.c | $(OUT)/bpf
 	$(call msg,BPF,$@)
-	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+	$(Q)$(CLANG) $(BPF_CFLAGS) $(BPF_VARIANT) -c $< -o $@
+
+$(patsubst %,$(OUT)/bpf/%.bpf.o,$(BPF_TWICE)): BPF_VARIANT := -DGB_RAW_ONLY
 
 $(OUT)/glassbox.bpf.o: $(BPF_OBJS)
 	$(call msg,GEN-OBJ,$@)

@@ -7,6 +7,7 @@
 
 #include "vmlinux.h"
 #include <bpf/bpf_core_read.h>
+#include "read.bpf.h"
 
 /*
  * k_sigaction's handler: sa.sa_handler is a __sighandler_t on every kernel; read as an
@@ -14,7 +15,7 @@
  */
 static __always_inline unsigned long gb_sa_handler(struct k_sigaction *ka)
 {
-	return (unsigned long)BPF_CORE_READ(ka, sa.sa_handler);
+	return (unsigned long)GB_READ(ka, sa.sa_handler);
 }
 
 /*
@@ -37,8 +38,8 @@ struct ns_common___old {
 static __always_inline __u32 gb_ns_common_type(struct ns_common *ns)
 {
 	if (bpf_core_field_exists(((struct ns_common___new *)0)->ns_type))
-		return BPF_CORE_READ((struct ns_common___new *)ns, ns_type);
-	return BPF_CORE_READ((struct ns_common___old *)ns, ops, type);
+		return GB_READ((struct ns_common___new *)ns, ns_type);
+	return GB_READ((struct ns_common___old *)ns, ops, type);
 }
 
 /*
@@ -58,7 +59,7 @@ static __always_inline __u64 gb_ns_id(struct ns_common *ns)
 	if (!ns)
 		return 0;
 	if (bpf_core_field_exists(((struct ns_common___id *)0)->ns_id))
-		id = BPF_CORE_READ((struct ns_common___id *)ns, ns_id);
+		id = GB_READ((struct ns_common___id *)ns, ns_id);
 	return id ? id : (__u64)ns;
 }
 

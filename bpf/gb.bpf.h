@@ -60,18 +60,14 @@ extern const volatile __u32 gb_cfg_netdev_netlink; /* netdev_move rides on sys_e
 /* ---- reading kernel memory ------------------------------------------------------ */
 
 /*
- * Two ways to read a field. A tp_btf program gets BTF-typed pointers as arguments and
- * reads their fields with plain loads, which the verifier turns into fault-safe loads:
- * one instruction each, where bpf_probe_read_kernel is a helper call each. `typed` says
- * which one a task pointer is; it is a constant once inlined, so each program variant
- * compiles to one way only. Both are CO-RE (vmlinux.h marks every struct
- * preserve_access_index).
- *
- * Only scalar fields are loaded this way. Loading a pointer field from a trusted pointer
- * makes the verifier search all of vmlinux BTF by name, several times per load (v6.x
- * btf_nested_type_is_trusted): it quadrupled glassbox's start-up here.
+ * Kernel objects are read with GB_READ (read.bpf.h): plain loads in the tp_btf programs,
+ * probe reads elsewhere. GB_RD reads a scalar field of a task that may be a tp_btf
+ * argument (`typed`, a constant once inlined): a plain load from the trusted pointer.
+ * Only scalar fields: loading a pointer field from a trusted pointer makes the verifier
+ * search all of vmlinux BTF by name, several times per load (v6.x
+ * btf_nested_type_is_trusted); it quadrupled glassbox's start-up here.
  */
-#define GB_RD(typed, p, field) ((typed) == GB_TASK_BTF ? (p)->field : BPF_CORE_READ(p, field))
+#define GB_RD(typed, p, field) ((typed) == GB_TASK_BTF ? (p)->field : GB_READ(p, field))
 
 /* What a task pointer is, for the readers: a number to read through, a BTF-typed
  * argument, or the current task (whose PIDs and comm have helpers of their own). */
@@ -79,13 +75,14 @@ enum { GB_TASK_PTR = 0, GB_TASK_BTF = 1, GB_TASK_CURRENT = 2 };
 
 static __always_inline __u32 gb_pid_level(struct pid *pid)
 {
-	__u32 level = BPF_CORE_READ(pid, level);
+	__u32 level = GB_READ(pid, level);
 
 	return level > GB_MAX_PID_NS_LEVEL ? GB_MAX_PID_NS_LEVEL : level;
 }
 
 /* pid->numbers[level]: the PID number and namespace at one level of the hierarchy. A
- * variable index is beyond plain loads, so this one is always a helper call. */
+ * variable index is beyond plain loads: with GB_FAST_READS the element's address is cast
+ * on its own; without, it is a helper call. */
 static __always_inline void gb_upid(struct pid *pid, __u32 level, struct upid *out)
 {
 	if (level > GB_MAX_PID_NS_LEVEL) {
@@ -93,14 +90,22 @@ static __always_inline void gb_upid(struct pid *pid, __u32 level, struct upid *o
 		out->ns = NULL;
 		return;
 	}
+#ifdef GB_FAST_READS
+	{
+		struct upid *u = gb_untrusted(&pid->numbers[level]);
+
+		out->nr = u->nr;
+		out->ns = u->ns;
+	}
+#else
 	if (bpf_core_read(out, sizeof(*out), &pid->numbers[level]))
 		out->nr = 0, out->ns = NULL;
+#endif
 }
 
-/* ns comes out of gb_upid as a plain number: always a helper call */
 static __always_inline __u32 gb_pidns_ino(struct pid_namespace *ns)
 {
-	return ns ? BPF_CORE_READ(ns, ns.inum) : 0;
+	return ns ? GB_READ(ns, ns.inum) : 0;
 }
 
 /* Inode of the PID namespace at `level` of a struct pid: its own at pid->level. */
@@ -115,23 +120,23 @@ static __always_inline __u32 gb_pid_ns_at(struct pid *pid, __u32 level)
 /* Inode of the PID namespace the task lives in (task_active_pid_ns()). */
 static __always_inline __u32 gb_task_pidns(struct task_struct *task)
 {
-	struct pid *pid = BPF_CORE_READ(task, thread_pid);
+	struct pid *pid = GB_READ(task, thread_pid);
 
 	return pid ? gb_pid_ns_at(pid, gb_pid_level(pid)) : 0;
 }
 
 static __always_inline __u32 gb_task_netns(struct task_struct *task)
 {
-	struct nsproxy *nsp = BPF_CORE_READ(task, nsproxy);
+	struct nsproxy *nsp = GB_READ(task, nsproxy);
 
-	return nsp ? BPF_CORE_READ(nsp, net_ns, ns.inum) : 0;
+	return nsp ? GB_READ(nsp, net_ns, ns.inum) : 0;
 }
 
 /* The task's PID namespace as the filter knows it: inode, and which namespace it is
  * (gb_ns_id()), to tell a reused inode number apart. */
 static __always_inline __u64 gb_task_pidns_id(struct task_struct *task, __u32 *ino)
 {
-	struct pid *pid = BPF_CORE_READ(task, thread_pid);
+	struct pid *pid = GB_READ(task, thread_pid);
 	struct upid up;
 
 	*ino = 0;
@@ -140,38 +145,38 @@ static __always_inline __u64 gb_task_pidns_id(struct task_struct *task, __u32 *i
 	gb_upid(pid, gb_pid_level(pid), &up);
 	if (!up.ns)
 		return 0;
-	*ino = BPF_CORE_READ(up.ns, ns.inum);
+	*ino = GB_READ(up.ns, ns.inum);
 	return gb_ns_id(&up.ns->ns);
 }
 
 static __always_inline __u64 gb_task_netns_id(struct task_struct *task, __u32 *ino)
 {
-	struct nsproxy *nsp = BPF_CORE_READ(task, nsproxy);
-	struct net *net = nsp ? BPF_CORE_READ(nsp, net_ns) : NULL;
+	struct nsproxy *nsp = GB_READ(task, nsproxy);
+	struct net *net = nsp ? GB_READ(nsp, net_ns) : NULL;
 
-	*ino = net ? BPF_CORE_READ(net, ns.inum) : 0;
+	*ino = net ? GB_READ(net, ns.inum) : 0;
 	return net ? gb_ns_id(&net->ns) : 0;
 }
 
 
 static __always_inline void gb_nsset_read(struct task_struct *task, struct gb_nsset *s)
 {
-	struct nsproxy *nsp = BPF_CORE_READ(task, nsproxy);
+	struct nsproxy *nsp = GB_READ(task, nsproxy);
 
 	__builtin_memset(s, 0, sizeof(*s));
 	s->pid = gb_task_pidns(task);
-	s->user = BPF_CORE_READ(task, real_cred, user_ns, ns.inum);
+	s->user = GB_READ(task, real_cred, user_ns, ns.inum);
 	if (!nsp)
 		return; /* an exiting task has dropped its nsproxy */
-	s->pid_for_children = BPF_CORE_READ(nsp, pid_ns_for_children, ns.inum);
-	s->net = BPF_CORE_READ(nsp, net_ns, ns.inum);
-	s->mnt = BPF_CORE_READ(nsp, mnt_ns, ns.inum);
-	s->uts = BPF_CORE_READ(nsp, uts_ns, ns.inum);
-	s->ipc = BPF_CORE_READ(nsp, ipc_ns, ns.inum);
-	s->cgroup = BPF_CORE_READ(nsp, cgroup_ns, ns.inum);
+	s->pid_for_children = GB_READ(nsp, pid_ns_for_children, ns.inum);
+	s->net = GB_READ(nsp, net_ns, ns.inum);
+	s->mnt = GB_READ(nsp, mnt_ns, ns.inum);
+	s->uts = GB_READ(nsp, uts_ns, ns.inum);
+	s->ipc = GB_READ(nsp, ipc_ns, ns.inum);
+	s->cgroup = GB_READ(nsp, cgroup_ns, ns.inum);
 	if (bpf_core_field_exists(nsp->time_ns)) { /* time namespaces: v5.6 */
-		s->time = BPF_CORE_READ(nsp, time_ns, ns.inum);
-		s->time_for_children = BPF_CORE_READ(nsp, time_ns_for_children, ns.inum);
+		s->time = GB_READ(nsp, time_ns, ns.inum);
+		s->time_for_children = GB_READ(nsp, time_ns_for_children, ns.inum);
 	}
 }
 
@@ -207,14 +212,14 @@ static __always_inline void gb_pidv_finish(struct gb_pidv *v)
 static __always_inline __u32 gb_netns_read(struct task_struct *task, struct gb_pidv *v,
 					   const struct gb_pidv *same, __u32 same_ino)
 {
-	struct nsproxy *nsp = BPF_CORE_READ(task, nsproxy);
+	struct nsproxy *nsp = GB_READ(task, nsproxy);
 
 	v->nsp = nsp;
 	if (!nsp)
 		return 0;
 	if (same && nsp == same->nsp)
 		return same_ino;
-	return BPF_CORE_READ(nsp, net_ns, ns.inum);
+	return GB_READ(nsp, net_ns, ns.inum);
 }
 
 /*
@@ -244,7 +249,7 @@ static __always_inline void gb_ids_read(struct task_struct *task, const struct g
 	}
 	ids->ns_pid = ids->ns_tid = ids->own_pid = ids->own_tid = 0;
 	ids->level = ids->pidns = 0;
-	tp = BPF_CORE_READ(task, thread_pid);
+	tp = GB_READ(task, thread_pid);
 	if (!tp)
 		return;
 	level = gb_pid_level(tp);
@@ -265,8 +270,8 @@ static __always_inline void gb_ids_read(struct task_struct *task, const struct g
 			ids->ns_tid = up.nr;
 	}
 	/* a thread-group leader (most tasks) is its own leader: one read, not two */
-	leader = BPF_CORE_READ(task, group_leader);
-	lp = (void *)leader == (void *)task || !leader ? tp : BPF_CORE_READ(leader, thread_pid);
+	leader = GB_READ(task, group_leader);
+	lp = (void *)leader == (void *)task || !leader ? tp : GB_READ(leader, thread_pid);
 	if (!lp || lp == tp) {
 		ids->own_pid = ids->own_tid;
 		ids->ns_pid = ids->ns_tid;
@@ -348,7 +353,7 @@ static __always_inline const struct gb_ns_filter *gb_traced_v(struct task_struct
 
 	if (gb_cfg_trace_all)
 		return (const struct gb_ns_filter *)&gb_filter_all;
-	v->pid = BPF_CORE_READ(task, thread_pid);
+	v->pid = GB_READ(task, thread_pid);
 	if (v->pid) {
 		v->level = gb_pid_level(v->pid);
 		if (v->level >= gb_cfg_min_level) {
@@ -432,7 +437,7 @@ static __always_inline void gb_hdr_fill_v(struct gb_event_hdr *h, __u32 kind, __
 	if (typed == GB_TASK_CURRENT)
 		bpf_get_current_comm(&h->comm, sizeof(h->comm));
 	else
-		BPF_CORE_READ_STR_INTO(&h->comm, task, comm);
+		GB_READ_COMM(&h->comm, task);
 }
 
 /* The same for a task pointer the caller knows nothing more about. */
@@ -462,19 +467,49 @@ static __always_inline void gb_submit(void *e)
  * Each tracepoint handler is written once as a static body taking the tracepoint's
  * arguments, then exposed as a tp_btf and a raw_tp program; user space loads whichever
  * the kernel supports (probe.c) and switches the other off with set_autoload.
+ *
+ * Which of them a compilation emits (Makefile): the process and signal handlers are
+ * compiled once with GB_FAST_READS, for their tp_btf programs, and once with
+ * GB_RAW_ONLY, for raw_tp and the plain tracepoints (read.bpf.h says why); the rest,
+ * once for both.
  */
-#define GB_TP_VARIANTS(tp, body, ...)                                   \
+#if defined(GB_FAST_READS)
+#define GB_EMIT_BTF 1
+#define GB_EMIT_RAW 0
+#elif defined(GB_RAW_ONLY)
+#define GB_EMIT_BTF 0
+#define GB_EMIT_RAW 1
+#else
+#define GB_EMIT_BTF 1
+#define GB_EMIT_RAW 1
+#endif
+
+#if GB_EMIT_BTF
+#define GB_TP_BTF(tp, body, ...)                                        \
 	SEC("tp_btf/" #tp)                                              \
 	int BPF_PROG(gb_btf_##tp, ##__VA_ARGS__)                        \
 	{                                                               \
 		const __u32 gb_method = GB_METHOD_TP_BTF;               \
 		return body;                                            \
-	}                                                               \
+	}
+#else
+#define GB_TP_BTF(tp, body, ...)
+#endif
+
+#if GB_EMIT_RAW
+#define GB_TP_RAW(tp, body, ...)                                        \
 	SEC("raw_tp/" #tp)                                              \
 	int BPF_PROG(gb_raw_##tp, ##__VA_ARGS__)                        \
 	{                                                               \
 		const __u32 gb_method = GB_METHOD_RAW_TP;               \
 		return body;                                            \
 	}
+#else
+#define GB_TP_RAW(tp, body, ...)
+#endif
+
+#define GB_TP_VARIANTS(tp, body, ...)                                   \
+	GB_TP_BTF(tp, body, ##__VA_ARGS__)                              \
+	GB_TP_RAW(tp, body, ##__VA_ARGS__)
 
 #endif /* GB_BPF_H */

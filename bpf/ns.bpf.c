@@ -15,6 +15,7 @@
  * from the saved registers at exit.
  */
 #include "gb.bpf.h"
+#include "netdev_nl.bpf.h"
 
 #define GB_CSIGNAL 0xffULL
 #define GB_CLONE_VM 0x00000100ULL
@@ -25,10 +26,6 @@
 
 /* syscall number -> enum gb_syscall; filled by user space from <sys/syscall.h> */
 const volatile __u8 gb_sys_class[GB_SYSCALL_NR_MAX] = {};
-
-/* netdev_move's netlink method, in bpf/netdev.bpf.c */
-extern int gb_netdev_nl_enter(__u32 sys, __u64 a0, __u64 a1, __u64 a2) __attribute__((noinline));
-extern int gb_netdev_nl_exit(long sysret) __attribute__((noinline));
 
 /* What sys_enter saw of a setns or unshare, until the same thread's sys_exit. */
 struct gb_sys_start {

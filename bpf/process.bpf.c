@@ -49,11 +49,11 @@ static __always_inline int gb_on_newtask(struct task_struct *child, __u64 clone_
 	e->info = (clone_flags & GB_CLONE_THREAD) ? GB_CLONE_THREAD_CHILD : 0;
 	e->child_netns = gb_task_netns(child);
 	e->child_pidns_parent = 0;
-	cp = BPF_CORE_READ(child, thread_pid);
+	cp = GB_READ(child, thread_pid);
 	if (cp) {
 		gb_upid(cp, gb_pid_level(cp), &up);
 		if (up.ns)
-			e->child_pidns_parent = gb_pidns_ino(BPF_CORE_READ(up.ns, parent));
+			e->child_pidns_parent = gb_pidns_ino(GB_READ(up.ns, parent));
 	}
 	gb_nsset_read(parent, &e->parent_ns);
 	gb_nsset_read(child, &e->child_ns);
@@ -88,8 +88,8 @@ static __always_inline int gb_on_exec(struct task_struct *p, __u32 argc, const c
 	if (n <= 0)
 		e->filename[0] = 0;
 	/* argv as the new image sees it: NUL-separated strings at mm->arg_start */
-	start = BPF_CORE_READ(p, mm, arg_start);
-	end = BPF_CORE_READ(p, mm, arg_end);
+	start = GB_READ(p, mm, arg_start);
+	end = GB_READ(p, mm, arg_end);
 	len = end > start ? end - start : 0;
 	if (len > GB_ARGV_LEN)
 		len = GB_ARGV_LEN;
@@ -103,7 +103,7 @@ static __always_inline int gb_on_exec(struct task_struct *p, __u32 argc, const c
 }
 
 #define GB_EXEC_BODY \
-	gb_on_exec(p, BPF_CORE_READ(bprm, argc), BPF_CORE_READ(bprm, filename), gb_method)
+	gb_on_exec(p, GB_READ(bprm, argc), GB_READ(bprm, filename), gb_method)
 GB_TP_VARIANTS(sched_process_exec, GB_EXEC_BODY, struct task_struct *p, pid_t old_pid,
 	       struct linux_binprm *bprm)
 
@@ -126,7 +126,7 @@ static __always_inline int gb_on_exit(struct task_struct *p, __u32 method)
 	if (e->hdr.task.pid != e->hdr.task.tid)
 		e->info |= GB_EXIT_THREAD;
 	/* signal->live already counts this task out when the tracepoint fires */
-	if (BPF_CORE_READ(p, signal, live.counter) == 0)
+	if (GB_READ(p, signal, live.counter) == 0)
 		e->info |= GB_EXIT_GROUP_DEAD;
 	if (e->hdr.task.own_pid == 1 && !(e->info & GB_EXIT_THREAD)) {
 		e->info |= GB_EXIT_NS_INIT;
@@ -142,6 +142,7 @@ static __always_inline int gb_on_exit(struct task_struct *p, __u32 method)
  * read past the arguments an older kernel passes. */
 GB_TP_VARIANTS(sched_process_exit, gb_on_exit(p, gb_method), struct task_struct *p)
 
+#if GB_EMIT_RAW
 /*
  * Plain tracepoints, for kernels without BTF-typed ones; they need tracefs. They carry
  * less: the new task's and the signal target's namespace views are not reachable.
@@ -190,3 +191,4 @@ int gb_tp_sched_process_exit(void *ctx)
 {
 	return gb_on_exit((struct task_struct *)bpf_get_current_task(), GB_METHOD_TRACEPOINT);
 }
+#endif

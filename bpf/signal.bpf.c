@@ -9,7 +9,7 @@ static __always_inline int gb_si_code(struct kernel_siginfo *info)
 		return 0; /* SI_USER */
 	if ((unsigned long)info == 1)
 		return 0x80; /* SI_KERNEL */
-	return BPF_CORE_READ(info, si_code);
+	return GB_READ(info, si_code);
 }
 
 static __always_inline int gb_on_signal_generate(int sig, struct kernel_siginfo *info,
@@ -43,7 +43,7 @@ static __always_inline int gb_on_signal_generate(int sig, struct kernel_siginfo 
 	e->result = result;
 	e->group = group;
 	e->syscall = GB_SYS_NONE;
-	BPF_CORE_READ_STR_INTO(&e->target_comm, target, comm);
+	GB_READ_COMM(&e->target_comm, target);
 	gb_submit(e);
 	return 0;
 }
@@ -89,6 +89,7 @@ static __always_inline int gb_on_signal_deliver(int sig, int code, unsigned long
 GB_TP_VARIANTS(signal_deliver, GB_DELIVER_BODY, int sig, struct kernel_siginfo *info,
 	       struct k_sigaction *ka)
 
+#if GB_EMIT_RAW
 /* Plain tracepoints: the target is known by host PID only. */
 SEC("tracepoint/signal/signal_generate")
 int gb_tp_signal_generate(struct trace_event_raw_signal_generate *ctx)
@@ -124,3 +125,4 @@ int gb_tp_signal_deliver(struct trace_event_raw_signal_deliver *ctx)
 	return gb_on_signal_deliver(BPF_CORE_READ(ctx, sig), BPF_CORE_READ(ctx, code),
 				    BPF_CORE_READ(ctx, sa_handler), GB_METHOD_TRACEPOINT);
 }
+#endif

@@ -69,12 +69,17 @@ static const struct bpf_insn tp_btf_insns[] = {
 	{ .code = BPF_JMP | BPF_EXIT },
 };
 
-/* tp_btf: a BPF_PROG_TYPE_TRACING program attached to a BTF-typed tracepoint */
+/* tp_btf: a BPF_PROG_TYPE_TRACING program attached to a BTF-typed tracepoint. glassbox's
+ * read kernel objects through bpf_rdonly_cast (bpf/read.bpf.h), a kfunc since v6.2. */
 static void probe_tp_btf(struct gb_features *f, struct gb_mech_status *st)
 {
 	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = BPF_TRACE_RAW_TP);
 	int id, fd, link;
 
+	if (btf__find_by_name_kind(f->vmlinux_btf, "bpf_rdonly_cast", BTF_KIND_FUNC) < 0) {
+		snprintf(st->why, GB_WHY_LEN, "kernel has no bpf_rdonly_cast kfunc (v6.2)");
+		return;
+	}
 	id = btf__find_by_name_kind(f->vmlinux_btf, "btf_trace_sched_process_exec",
 				    BTF_KIND_TYPEDEF);
 	if (id < 0) {
