@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The maps and settings every program shares, defined once for the linked object. */
 #include "gb.bpf.h"
+#include "glassbox/kernel_types.h"
 
 struct gb_events_map gb_events SEC(".maps");
 /* PID namespace inode -> trace root. Filled by user space with the sandbox's namespace,
@@ -18,5 +19,7 @@ const volatile __u64 gb_cfg_wakeup_bytes = 0;
 const volatile __u32 gb_cfg_kind_mask = ~0u;
 const volatile __u32 gb_cfg_min_level = 0;
 const volatile __u32 gb_cfg_netdev_netlink = 0;
+/* kernel BTF IDs for bpf/read.bpf.h's casts, by enum gb_kernel_type (src/core_btf.c) */
+const volatile __u32 gb_kernel_type_id[GB_KT_MAX] = {};
 
 char LICENSE[] SEC("license") = "GPL";

@@ -14,7 +14,8 @@
  *
  * Both are CO-RE: vmlinux.h marks every struct preserve_access_index. probe.c uses the
  * tp_btf programs only on kernels that have bpf_rdonly_cast; the extern is weak so the
- * object still opens on the others.
+ * object still opens on the others. The struct flavors core_fixes.bpf.h reads through
+ * are defined before this file is included.
  */
 #ifndef GB_READ_BPF_H
 #define GB_READ_BPF_H
@@ -22,12 +23,32 @@
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
+#include "glassbox/kernel_types.h"
 
 #ifdef GB_FAST_READS
 extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
 
+/* Kernel BTF IDs, set by user space (include/glassbox/kernel_types.h says why); a type
+ * read through that is missing here is a compile error. */
+extern const volatile __u32 gb_kernel_type_id[GB_KT_MAX];
+
+#define gb_kernel_type(p)                                              \
+	_Generic((p),                                                  \
+		struct task_struct *: GB_KT_TASK_STRUCT,               \
+		struct pid *: GB_KT_PID,                               \
+		struct upid *: GB_KT_UPID,                             \
+		struct pid_namespace *: GB_KT_PID_NAMESPACE,           \
+		struct nsproxy *: GB_KT_NSPROXY,                       \
+		struct net *: GB_KT_NET,                               \
+		struct ns_common___id *: GB_KT_NS_COMMON,              \
+		struct ns_common___new *: GB_KT_NS_COMMON,             \
+		struct ns_common___old *: GB_KT_NS_COMMON,             \
+		struct kernel_siginfo *: GB_KT_KERNEL_SIGINFO,         \
+		struct k_sigaction *: GB_KT_K_SIGACTION,               \
+		struct linux_binprm *: GB_KT_LINUX_BINPRM)
+
 #define gb_untrusted(p) \
-	((typeof(p))bpf_rdonly_cast((p), bpf_core_type_id_kernel(typeof(*(p)))))
+	((typeof(p))bpf_rdonly_cast((p), gb_kernel_type_id[gb_kernel_type(p)]))
 #define GB_READ(p, a, ...) (gb_untrusted(p)->___arrow(a, ##__VA_ARGS__))
 /* a task's comm, 16 bytes that the kernel keeps NUL-padded (strscpy_pad) */
 #define GB_READ_COMM(dst, task) __builtin_memcpy((dst), gb_untrusted(task)->comm, 16)

@@ -6,10 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "glassbox/events.h" /* the skeleton names struct gb_ns_filter */
 #include "glassbox.skel.h"
+#include "core_btf.h"
 #include "decode.h"
 #include "netdev_mon.h"
 #include "netdev_probe.h"
@@ -70,6 +73,7 @@ struct gb_observer {
 	struct gb_netdev_plan netdev;  /* how netdev_move is observed */
 	struct gb_netdev_mon *netdev_mon; /* the netlink method's user-space half */
 	int ep;                        /* ring buffer + netdev_mon, when there is one */
+	int core_btf_fd;               /* memfd: the BTF libbpf relocates against, until load */
 };
 
 size_t gb_observe_choose(const struct gb_features *f, struct gb_family_choice *choices,
@@ -148,6 +152,53 @@ static int netdev_setup(struct gb_observer *ob, const struct gb_features *f)
 	return err;
 }
 
+static int write_all(int fd, const void *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		p = (const char *)p + w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* The BTF libbpf relocates against: the reduced copy, or, should making it fail, the
+ * kernel's whole. The kernel's IDs of the structs the tp_btf programs read through go
+ * to .rodata either way. */
+static int core_btf_write(struct gb_observer *ob, const struct btf *kernel, int whole)
+{
+	struct btf *reduced = NULL;
+	const void *raw;
+	uint32_t size;
+	int err;
+
+	err = gb_core_btf_reduce(kernel, bpf_object__btf(ob->skel->obj), &reduced,
+				 (uint32_t *)ob->skel->rodata->gb_kernel_type_id);
+	if (!err && whole) { /* tests: the IDs, but relocate against all of it */
+		btf__free(reduced);
+		reduced = NULL;
+	}
+	if (err == -ENOENT) {
+		gb_err("the kernel's BTF lacks a struct glassbox reads (task_struct, pid, ...)");
+		return err;
+	}
+	if (err)
+		gb_dbg("reducing the kernel's BTF failed (%s): relocating against all of it",
+		       strerror(-err));
+	raw = btf__raw_data(reduced ? reduced : kernel, &size);
+	err = raw ? write_all(ob->core_btf_fd, raw, size) : -ENOMEM;
+	btf__free(reduced);
+	if (err)
+		gb_err("writing the BTF to relocate against failed: %s", strerror(-err));
+	return err;
+}
+
 static int set_autoload(struct bpf_object *obj, const char *name, bool on)
 {
 	struct bpf_program *p = bpf_object__find_program_by_name(obj, name);
@@ -179,7 +230,21 @@ int gb_observer_open(struct gb_observer **out, const struct gb_observe_opts *o,
 	ob->ep = -1;
 	libbpf_set_print(libbpf_print);
 
-	ob->skel = glassbox_bpf__open();
+	/* libbpf takes the path of the BTF to relocate against at open and reads it at
+	 * load: a memfd, filled in between from the object's own BTF (core_btf.h) */
+	ob->core_btf_fd = memfd_create("glassbox-core-btf", MFD_CLOEXEC);
+	if (ob->core_btf_fd < 0) {
+		err = -errno;
+		gb_err("memfd_create failed: %s", strerror(errno));
+		goto fail;
+	}
+	{
+		char path[64];
+		LIBBPF_OPTS(bpf_object_open_opts, oo, .btf_custom_path = path);
+
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", ob->core_btf_fd);
+		ob->skel = glassbox_bpf__open_opts(&oo);
+	}
 	if (!ob->skel) {
 		err = -errno;
 		gb_err("opening the BPF object failed: %s", strerror(errno));
@@ -223,6 +288,9 @@ int gb_observer_open(struct gb_observer **out, const struct gb_observe_opts *o,
 		if (err)
 			goto fail;
 	}
+	err = core_btf_write(ob, f->vmlinux_btf, f->disabled & GB_PROBE_DISABLE_CORE_BTF);
+	if (err)
+		goto fail;
 	/* libbpf parses its own copy of the kernel's BTF while loading: two at once were
 	 * a third of glassbox's peak memory */
 	gb_features_free(f);
@@ -253,6 +321,8 @@ int gb_observer_open(struct gb_observer **out, const struct gb_observe_opts *o,
 		       gb_verbose ? "" : " (run with -v for the kernel's log)");
 		goto fail;
 	}
+	close(ob->core_btf_fd);
+	ob->core_btf_fd = -1;
 	/* libbpf has freed its copy of the kernel's BTF (over 10 MiB here), but malloc keeps
 	 * it on the heap: give it back before the ring buffer and the output grow */
 	malloc_trim(0);
@@ -406,6 +476,8 @@ void gb_observer_close(struct gb_observer *ob)
 		close(ob->ep);
 	ring_buffer__free(ob->rb);
 	glassbox_bpf__destroy(ob->skel);
+	if (ob->core_btf_fd >= 0)
+		close(ob->core_btf_fd);
 	free(ob);
 }
 

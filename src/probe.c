@@ -202,6 +202,10 @@ int gb_probe_disable_parse(const char *list, uint32_t *mask)
 			*mask |= GB_PROBE_DISABLE_BTF;
 			continue;
 		}
+		if (!strcmp(tok, "core_btf")) {
+			*mask |= GB_PROBE_DISABLE_CORE_BTF;
+			continue;
+		}
 		for (m = 1; m < GB_METHOD_MAX; m++)
 			if (!strcmp(tok, gb_method_name(m)))
 				break;
@@ -220,7 +224,7 @@ int gb_features_probe(struct gb_features *f)
 	memset(f, 0, sizeof(*f));
 	if (gb_probe_disable_parse(dis, &f->disabled)) {
 		gb_err("GLASSBOX_PROBE_DISABLE: unknown method in '%s' (expected tp_btf, raw_tp, "
-		       "tracepoint, fentry, kprobe, netlink, btf)", dis);
+		       "tracepoint, fentry, kprobe, netlink, btf, core_btf)", dis);
 		return -EINVAL;
 	}
 	find_tracefs(f);

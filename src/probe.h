@@ -28,6 +28,8 @@ struct gb_features {
 };
 
 #define GB_PROBE_DISABLE_BTF (1u << 31)
+/* relocate against the kernel's whole BTF, not a reduced copy (src/core_btf.h) */
+#define GB_PROBE_DISABLE_CORE_BTF (1u << 30)
 
 /* One tracepoint-based event family and the method chosen for it. */
 struct gb_tp_choice {

@@ -29,6 +29,19 @@ expect_eq "child PIDs, tp_btf vs raw_tp" \
 	"$(jq -c 'select(.event=="clone") | [.child_ns_pid, .child_level]' "$TMP/ev.tp_btf" | sort | tr '\n' ' ')" \
 	"$(jq -c 'select(.event=="clone") | [.child_ns_pid, .child_level]' "$TMP/ev.raw_tp" | sort | tr '\n' ' ')"
 
+# CO-RE against the reduced copy of the kernel's BTF (src/core_btf.c) reads the same
+# fields as against the whole of it
+check_method tp_btf GLASSBOX_PROBE_DISABLE=core_btf
+cp "$TMP/ev.tp_btf" "$TMP/ev.whole"
+check_method tp_btf
+project='select(.ns_pid != null) | [.event, .ns_pid, .own_pid, .level, .comm, .child_ns_pid,
+	.child_own_pid, .child_level, .target_ns_pid, .target_level, .target_comm, .sig, .exit_code,
+	(.parent_ns // {} | length), (.child_ns // {} | length)] | tostring'
+expect_eq "the same events, reduced BTF vs the whole" \
+	"$(jq -r "$project" "$TMP/ev.tp_btf" | sort | md5sum)" "$(jq -r "$project" "$TMP/ev.whole" | sort | md5sum)"
+expect_eq "events compared" "$(jq -r "$project" "$TMP/ev.tp_btf" | wc -l)" \
+	"$(jcount "$TMP/ev.tp_btf" '.ns_pid != null')"
+
 mounted=""
 if [ ! -d /sys/kernel/tracing/events ]; then
 	mount -t tracefs tracefs /sys/kernel/tracing && mounted=1 && on_exit umount /sys/kernel/tracing

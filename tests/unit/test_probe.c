@@ -81,6 +81,8 @@ static void probe_disable_parse__names__mask(void **state)
 
 	assert_int_equal(gb_probe_disable_parse("tp_btf,raw_tp,btf", &m), 0);
 	assert_int_equal(m, 1u << GB_METHOD_TP_BTF | 1u << GB_METHOD_RAW_TP | GB_PROBE_DISABLE_BTF);
+	assert_int_equal(gb_probe_disable_parse("core_btf", &m), 0);
+	assert_int_equal(m, GB_PROBE_DISABLE_CORE_BTF);
 	assert_int_equal(gb_probe_disable_parse("", &m), 0);
 	assert_int_equal(m, 0);
 	assert_int_not_equal(gb_probe_disable_parse("tp_btf,uprobe", &m), 0);
