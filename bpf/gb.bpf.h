@@ -378,11 +378,9 @@ static __always_inline const struct gb_ns_filter *gb_traced(struct task_struct *
 /*
  * tp_btf programs only: would gb_traced turn this task away at once, its PID namespace
  * being shallower than every traced one (every host task, for a sandbox)? Two plain
- * loads instead of gb_traced's helper calls: a host signal costs 0.13 us in
- * signal_generate instead of 0.23 (bpf_stats). These are the only pointer fields
- * glassbox loads from a typed task (see GB_RD): a few such loads cost the verifier
- * little, dozens cost it 180 ms. bpf_get_current_task_btf (v5.11) gives the current task
- * typed; probe.c's tp_btf probe calls it, so older kernels use the raw_tp programs.
+ * loads (GB_READ, through an untrusted pointer: from the trusted one each load made the
+ * verifier search vmlinux BTF by name) instead of gb_traced's work: a host signal costs
+ * 0.13 us in signal_generate instead of 0.23 (bpf_stats).
  */
 static __always_inline int gb_shallow_btf(struct task_struct *task)
 {
@@ -390,8 +388,8 @@ static __always_inline int gb_shallow_btf(struct task_struct *task)
 
 	if (gb_cfg_trace_all || gb_cfg_filter_netns)
 		return 0;
-	pid = task->thread_pid;
-	return pid && pid->level < gb_cfg_min_level;
+	pid = GB_READ(task, thread_pid);
+	return pid && GB_READ(pid, level) < gb_cfg_min_level;
 }
 
 static __always_inline int gb_kind_enabled(__u32 kind)
