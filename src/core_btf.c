@@ -5,6 +5,7 @@
 #include <string.h>
 #include <bpf/btf.h>
 #include "glassbox/kernel_types.h"
+#include "btf_view.h"
 #include "core_btf.h"
 
 size_t gb_core_essential_len(const char *name)
@@ -105,7 +106,7 @@ static int collect_names(const struct btf *local, const char *const *more, size_
 /* ---- copying ---------------------------------------------------------------------- */
 
 struct reducer {
-	const struct btf *kernel;
+	const struct gb_btf_view *kernel;
 	struct btf *out;
 	int *copied; /* kernel type ID -> ID in out; 0: not yet */
 	int ptr_id;  /* void *, shared by every pointer member */
@@ -143,7 +144,7 @@ static int copy_composite(struct reducer *r, const struct btf_type *t, const cha
 	id = btf_is_struct(t) ? btf__add_struct(r->out, name, t->size)
 			      : btf__add_union(r->out, name, t->size);
 	for (uint16_t i = 0; id > 0 && i < vlen; i++) {
-		const char *mname = btf__name_by_offset(r->kernel, m[i].name_off);
+		const char *mname = gb_btf_view_str(r->kernel, m[i].name_off);
 
 		err = btf__add_field(r->out, mname ? mname : "", ids[i],
 				     btf_member_bit_offset(t, i), btf_member_bitfield_size(t, i));
@@ -164,7 +165,7 @@ static int copy_enum(struct reducer *r, const struct btf_type *t, const char *na
 		id = btf__add_enum64(r->out, name, t->size, btf_kflag(t));
 		for (uint16_t i = 0; id > 0 && i < btf_vlen(t); i++) {
 			int err = btf__add_enum64_value(r->out,
-							btf__name_by_offset(r->kernel, v[i].name_off),
+							gb_btf_view_str(r->kernel, v[i].name_off),
 							btf_enum64_value(&v[i]));
 			if (err)
 				id = err;
@@ -177,7 +178,7 @@ static int copy_enum(struct reducer *r, const struct btf_type *t, const char *na
 		id = btf__add_enum(r->out, name, t->size);
 		for (uint16_t i = 0; id > 0 && i < btf_vlen(t); i++) {
 			int err = btf__add_enum_value(r->out,
-						      btf__name_by_offset(r->kernel, v[i].name_off),
+						      gb_btf_view_str(r->kernel, v[i].name_off),
 						      v[i].val);
 			if (err)
 				id = err;
@@ -201,10 +202,10 @@ static int copy_type(struct reducer *r, uint32_t id)
 		return 0;
 	if (r->copied[id])
 		return r->copied[id];
-	t = btf__type_by_id(r->kernel, id);
+	t = gb_btf_view_type(r->kernel, id);
 	if (!t)
 		return -EINVAL;
-	name = btf__name_by_offset(r->kernel, t->name_off);
+	name = gb_btf_view_str(r->kernel, t->name_off);
 	if (!name)
 		name = "";
 	switch (btf_kind(t)) {
@@ -258,7 +259,7 @@ static int copy_type(struct reducer *r, uint32_t id)
  * rooted at one); its members' types through copy_type(). */
 static int copy_root(struct reducer *r, uint32_t id)
 {
-	const struct btf_type *t = btf__type_by_id(r->kernel, id);
+	const struct btf_type *t = gb_btf_view_type(r->kernel, id);
 	int target, nid;
 
 	if (!btf_is_typedef(t))
@@ -266,14 +267,14 @@ static int copy_root(struct reducer *r, uint32_t id)
 	target = copy_type(r, t->type);
 	if (target < 0)
 		return target;
-	nid = btf__add_typedef(r->out, btf__name_by_offset(r->kernel, t->name_off), target);
+	nid = btf__add_typedef(r->out, gb_btf_view_str(r->kernel, t->name_off), target);
 	if (nid > 0)
 		r->copied[id] = nid;
 	return nid;
 }
 
-int gb_core_btf_reduce(const struct btf *kernel, const struct btf *local, struct btf **out,
-		       uint32_t *kernel_ids)
+int gb_core_btf_reduce(const struct gb_btf_view *kernel, const struct btf *local,
+		       struct btf **out, uint32_t *kernel_ids)
 {
 	static const char *const wanted[GB_KT_MAX] = {
 #define GB_KT_NAME(e, name) [GB_KT_##e] = #name,
@@ -282,7 +283,7 @@ int gb_core_btf_reduce(const struct btf *kernel, const struct btf *local, struct
 	};
 	struct name_set names = {};
 	struct reducer r = { .kernel = kernel };
-	uint32_t n = btf__type_cnt(kernel);
+	uint32_t n = kernel->n;
 	int err;
 
 	*out = NULL;
@@ -297,13 +298,13 @@ int gb_core_btf_reduce(const struct btf *kernel, const struct btf *local, struct
 		goto out;
 	}
 	for (uint32_t id = 1; id < n && !err; id++) {
-		const struct btf_type *t = btf__type_by_id(kernel, id);
+		const struct btf_type *t = gb_btf_view_type(kernel, id);
 		const char *name;
 		size_t len;
 
 		if (!is_root_kind(t))
 			continue;
-		name = btf__name_by_offset(kernel, t->name_off);
+		name = gb_btf_view_str(kernel, t->name_off);
 		if (!name || !*name)
 			continue;
 		len = gb_core_essential_len(name);

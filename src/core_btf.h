@@ -15,14 +15,15 @@
 #include <stdint.h>
 
 struct btf;
+struct gb_btf_view;
 
 /*
  * From the kernel's BTF and a BPF object's own: the reduced copy (free with btf__free)
  * in *out, and the kernel BTF ID of every struct of include/glassbox/kernel_types.h in
  * kernel_ids[GB_KT_MAX]. -ENOENT if one of those is missing, -errno otherwise.
  */
-int gb_core_btf_reduce(const struct btf *kernel, const struct btf *local, struct btf **out,
-		       uint32_t *kernel_ids);
+int gb_core_btf_reduce(const struct gb_btf_view *kernel, const struct btf *local,
+		       struct btf **out, uint32_t *kernel_ids);
 
 /* libbpf's bpf_core_essential_name_len(): "task_struct___old" -> 11 */
 size_t gb_core_essential_len(const char *name);

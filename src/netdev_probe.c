@@ -158,13 +158,13 @@ int gb_netdev_caps_from_features(const struct gb_features *f, struct gb_netdev_c
 	if (!f->have_btf)
 		return -ENOTSUP; /* every program is CO-RE */
 	for (int i = 0; i < GB_NETDEV_FN_MAX; i++)
-		c->fn_in_btf[i] = btf__find_by_name_kind(f->vmlinux_btf, gb_netdev_fn_names[i],
+		c->fn_in_btf[i] = gb_btf_view_find(&f->vmlinux, gb_netdev_fn_names[i],
 							 BTF_KIND_FUNC) > 0;
 
 	mech_from(&c->fentry, f, GB_METHOD_FENTRY);
 	fn = first_fn(c->fn_in_btf);
 	if (c->fentry.ok && fn != GB_NETDEV_FN_NONE) {
-		id = btf__find_by_name_kind(f->vmlinux_btf, gb_netdev_fn_names[fn], BTF_KIND_FUNC);
+		id = gb_btf_view_find(&f->vmlinux, gb_netdev_fn_names[fn], BTF_KIND_FUNC);
 		err = try_fentry(id);
 		if (err)
 			why_errno(&c->fentry, "attaching fentry to the move function", -err);

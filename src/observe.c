@@ -171,7 +171,7 @@ static int write_all(int fd, const void *p, size_t n)
 /* The BTF libbpf relocates against: the reduced copy, or, should making it fail, the
  * kernel's whole. The kernel's IDs of the structs the tp_btf programs read through go
  * to .rodata either way. */
-static int core_btf_write(struct gb_observer *ob, const struct btf *kernel, int whole)
+static int core_btf_write(struct gb_observer *ob, const struct gb_btf_view *kernel, int whole)
 {
 	struct btf *reduced = NULL;
 	const void *raw;
@@ -191,7 +191,12 @@ static int core_btf_write(struct gb_observer *ob, const struct btf *kernel, int 
 	if (err)
 		gb_dbg("reducing the kernel's BTF failed (%s): relocating against all of it",
 		       strerror(-err));
-	raw = btf__raw_data(reduced ? reduced : kernel, &size);
+	if (reduced) {
+		raw = btf__raw_data(reduced, &size);
+	} else {
+		raw = kernel->data;
+		size = kernel->size;
+	}
 	err = raw ? write_all(ob->core_btf_fd, raw, size) : -ENOMEM;
 	btf__free(reduced);
 	if (err)
@@ -288,7 +293,7 @@ int gb_observer_open(struct gb_observer **out, const struct gb_observe_opts *o,
 		if (err)
 			goto fail;
 	}
-	err = core_btf_write(ob, f->vmlinux_btf, f->disabled & GB_PROBE_DISABLE_CORE_BTF);
+	err = core_btf_write(ob, &f->vmlinux, f->disabled & GB_PROBE_DISABLE_CORE_BTF);
 	if (err)
 		goto fail;
 	/* libbpf parses its own copy of the kernel's BTF while loading: two at once were

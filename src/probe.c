@@ -21,32 +21,6 @@ static const struct bpf_insn ret0[] = {
 	{ .code = BPF_JMP | BPF_EXIT },
 };
 
-/*
- * The kernel's BTF, parsed from a mapping of /sys/kernel/btf/vmlinux where the kernel
- * allows one (v6.16): reading its 5 MiB in page-sized pieces took as long as parsing
- * it, a quarter of glassbox's start-up. Elsewhere libbpf reads it.
- */
-static struct btf *load_vmlinux_btf(void)
-{
-	int fd = open(VMLINUX_BTF, O_RDONLY | O_CLOEXEC);
-	struct btf *btf = NULL;
-	struct stat st;
-	void *p;
-
-	if (fd >= 0 && !fstat(fd, &st) && st.st_size > 0) {
-		p = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-		if (p != MAP_FAILED) {
-			btf = btf__new(p, st.st_size); /* copies what it keeps */
-			munmap(p, st.st_size);
-			if (libbpf_get_error(btf))
-				btf = NULL;
-		}
-	}
-	if (fd >= 0)
-		close(fd);
-	return btf ? btf : btf__load_vmlinux_btf();
-}
-
 /* "denied here" and "not in this kernel" read differently to the user; name the errno */
 static void why_errno(char *why, const char *what, int err)
 {
@@ -76,11 +50,11 @@ static void probe_tp_btf(struct gb_features *f, struct gb_mech_status *st)
 	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = BPF_TRACE_RAW_TP);
 	int id, fd, link;
 
-	if (btf__find_by_name_kind(f->vmlinux_btf, "bpf_rdonly_cast", BTF_KIND_FUNC) < 0) {
+	if (gb_btf_view_find(&f->vmlinux, "bpf_rdonly_cast", BTF_KIND_FUNC) < 0) {
 		snprintf(st->why, GB_WHY_LEN, "kernel has no bpf_rdonly_cast kfunc (v6.2)");
 		return;
 	}
-	id = btf__find_by_name_kind(f->vmlinux_btf, "btf_trace_sched_process_exec",
+	id = gb_btf_view_find(&f->vmlinux, "btf_trace_sched_process_exec",
 				    BTF_KIND_TYPEDEF);
 	if (id < 0) {
 		snprintf(st->why, GB_WHY_LEN, "kernel BTF has no typed tracepoints");
@@ -154,9 +128,9 @@ static void probe_fentry(struct gb_features *f, struct gb_mech_status *st)
 	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = BPF_TRACE_FENTRY);
 	int id, fd;
 
-	id = btf__find_by_name_kind(f->vmlinux_btf, "do_exit", BTF_KIND_FUNC);
+	id = gb_btf_view_find(&f->vmlinux, "do_exit", BTF_KIND_FUNC);
 	if (id < 0)
-		id = btf__find_by_name_kind(f->vmlinux_btf, "schedule", BTF_KIND_FUNC);
+		id = gb_btf_view_find(&f->vmlinux, "schedule", BTF_KIND_FUNC);
 	if (id < 0) {
 		snprintf(st->why, GB_WHY_LEN, "no probe target function in kernel BTF");
 		return;
@@ -234,10 +208,8 @@ int gb_features_probe(struct gb_features *f)
 		snprintf(f->btf_why, GB_WHY_LEN, "kernel has no BTF (%s: %s)", VMLINUX_BTF,
 			 strerror(errno));
 	} else {
-		f->vmlinux_btf = load_vmlinux_btf();
-		err = libbpf_get_error(f->vmlinux_btf);
+		err = gb_btf_view_open(&f->vmlinux, VMLINUX_BTF);
 		if (err) {
-			f->vmlinux_btf = NULL;
 			snprintf(f->btf_why, GB_WHY_LEN, "cannot read kernel BTF: %s", strerror(-err));
 		} else {
 			f->have_btf = 1;
@@ -269,18 +241,17 @@ int gb_features_probe(struct gb_features *f)
 
 void gb_features_free(struct gb_features *f)
 {
-	btf__free(f->vmlinux_btf);
-	f->vmlinux_btf = NULL;
+	gb_btf_view_close(&f->vmlinux);
 }
 
 int gb_tp_exists_btf(const struct gb_features *f, const char *tp)
 {
 	char name[128];
 
-	if (!f->vmlinux_btf)
+	if (!f->have_btf)
 		return 0;
 	snprintf(name, sizeof(name), "btf_trace_%s", tp);
-	return btf__find_by_name_kind(f->vmlinux_btf, name, BTF_KIND_TYPEDEF) > 0;
+	return gb_btf_view_find(&f->vmlinux, name, BTF_KIND_TYPEDEF) > 0;
 }
 
 int gb_tp_exists_tracefs(const struct gb_features *f, const char *category, const char *tp)

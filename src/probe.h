@@ -10,6 +10,7 @@
 
 #include <stdint.h>
 #include "glassbox/events.h"
+#include "btf_view.h"
 
 #define GB_WHY_LEN 160
 
@@ -23,7 +24,7 @@ struct gb_features {
 	char btf_why[GB_WHY_LEN];
 	struct gb_mech_status mech[GB_METHOD_MAX];
 	char tracefs[64];                 /* where tracefs is mounted, "" if nowhere */
-	struct btf *vmlinux_btf;          /* owned; NULL when !have_btf */
+	struct gb_btf_view vmlinux;       /* the kernel's BTF, when have_btf */
 	uint32_t disabled;                /* bit per gb_method forced off, bit 31: btf */
 };
 

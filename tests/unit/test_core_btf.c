@@ -9,6 +9,7 @@
 #include <cmocka.h>
 #include <bpf/btf.h>
 #include "glassbox/kernel_types.h"
+#include "btf_view.h"
 #include "core_btf.h"
 
 /* The ID of the named type of kind `kind` in btf, or a negative errno. */
@@ -78,6 +79,54 @@ static struct btf *make_local(void)
 	return b;
 }
 
+/* A view over btf's raw bytes, as glassbox reads the kernel's. */
+static void view_of(const struct btf *btf, struct gb_btf_view *v)
+{
+	uint32_t size;
+	const void *raw = btf__raw_data(btf, &size);
+
+	assert_non_null(raw);
+	assert_int_equal(gb_btf_view_init(v, raw, size), 0);
+}
+
+static void gb_btf_view__libbpf_btf__same_types_and_names(void **state)
+{
+	int ids[GB_KT_MAX], task_id;
+	struct btf *kernel = make_kernel(-1, ids, &task_id);
+	struct gb_btf_view v;
+	const struct btf_type *t;
+
+	view_of(kernel, &v);
+	assert_int_equal(v.n, btf__type_cnt(kernel));
+	for (uint32_t id = 1; id < v.n; id++) {
+		t = gb_btf_view_type(&v, id);
+		assert_memory_equal(t, btf__type_by_id(kernel, id), sizeof(*t));
+		assert_string_equal(gb_btf_view_str(&v, t->name_off),
+				    btf__name_by_offset(kernel, t->name_off));
+	}
+	assert_int_equal(gb_btf_view_find(&v, "task_struct", BTF_KIND_STRUCT), task_id);
+	assert_int_equal(gb_btf_view_find(&v, "task_struct", BTF_KIND_UNION), -ENOENT);
+	assert_null(gb_btf_view_type(&v, 0));
+	assert_null(gb_btf_view_type(&v, v.n));
+	gb_btf_view_close(&v);
+	btf__free(kernel);
+}
+
+static void gb_btf_view_init__truncated_or_garbage__einval(void **state)
+{
+	int ids[GB_KT_MAX], task_id;
+	struct btf *kernel = make_kernel(-1, ids, &task_id);
+	struct gb_btf_view v;
+	uint32_t size;
+	const uint8_t *raw = btf__raw_data(kernel, &size);
+	uint8_t junk[64] = { 0 };
+
+	assert_int_equal(gb_btf_view_init(&v, raw, size - 5), -EINVAL); /* cut strings */
+	assert_int_equal(gb_btf_view_init(&v, junk, sizeof(junk)), -EINVAL); /* no magic */
+	assert_int_equal(gb_btf_view_init(&v, raw, 8), -EINVAL);
+	btf__free(kernel);
+}
+
 static void gb_core_essential_len__flavors__cut_at_last_separator(void **state)
 {
 	assert_int_equal(gb_core_essential_len("task_struct"), 11);
@@ -95,8 +144,10 @@ static void gb_core_btf_reduce__named_struct__kept_with_kernel_layout(void **sta
 	uint32_t got[GB_KT_MAX];
 	const struct btf_type *t, *mt;
 	const struct btf_member *m;
+	struct gb_btf_view v;
 
-	assert_int_equal(gb_core_btf_reduce(kernel, local, &out, got), 0);
+	view_of(kernel, &v);
+	assert_int_equal(gb_core_btf_reduce(&v, local, &out, got), 0);
 	for (int k = 0; k < GB_KT_MAX; k++)
 		assert_int_equal(got[k], ids[k]); /* the kernel's IDs, not the copy's */
 	id = find(out, "task_struct", BTF_KIND_STRUCT);
@@ -125,6 +176,7 @@ static void gb_core_btf_reduce__named_struct__kept_with_kernel_layout(void **sta
 	assert_true(find(out, "unrelated", BTF_KIND_STRUCT) < 0);
 	btf__free(out);
 	btf__free(local);
+	gb_btf_view_close(&v);
 	btf__free(kernel);
 }
 
@@ -134,16 +186,21 @@ static void gb_core_btf_reduce__kernel_lacks_cast_type__enoent(void **state)
 	struct btf *kernel = make_kernel(GB_KT_UPID, ids, &task_id), *local = make_local();
 	struct btf *out = (struct btf *)1;
 	uint32_t got[GB_KT_MAX];
+	struct gb_btf_view v;
 
-	assert_int_equal(gb_core_btf_reduce(kernel, local, &out, got), -ENOENT);
+	view_of(kernel, &v);
+	assert_int_equal(gb_core_btf_reduce(&v, local, &out, got), -ENOENT);
 	assert_null(out);
 	btf__free(local);
+	gb_btf_view_close(&v);
 	btf__free(kernel);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(gb_btf_view__libbpf_btf__same_types_and_names),
+		cmocka_unit_test(gb_btf_view_init__truncated_or_garbage__einval),
 		cmocka_unit_test(gb_core_essential_len__flavors__cut_at_last_separator),
 		cmocka_unit_test(gb_core_btf_reduce__named_struct__kept_with_kernel_layout),
 		cmocka_unit_test(gb_core_btf_reduce__kernel_lacks_cast_type__enoent),
