@@ -44,6 +44,8 @@ struct gb_netdev_start {
 	__u32 target_netns; /* IFLA_NET_NS_FD's namespace, or the fentry's net argument */
 	__u32 seq;          /* netlink path: nlmsg_seq of the request */
 	__u64 ts;           /* when the move was asked for: the record's ts_ns */
+	__s32 ret;          /* netlink path, at exit: the answer (see gb_netdev_nl_exit) */
+	__u32 pad;
 };
 
 struct gb_netdev_inflight_map {

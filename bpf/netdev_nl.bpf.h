@@ -375,6 +375,7 @@ static __always_inline int gb_netdev_nl_exit(long sysret)
 	const struct gb_ns_filter *f;
 	struct gb_netdev_start *s;
 	struct gb_ev_netdev_move *e;
+	struct gb_ns_filter fv;
 	struct net_device *dev;
 	__u32 now_netns;
 	int ret = 0;
@@ -388,17 +389,23 @@ static __always_inline int gb_netdev_nl_exit(long sysret)
 		ret = sysret; /* the request never reached rtnetlink */
 	else if (now_netns == s->old_netns && gb_nl_ack((struct sock *)s->sk, s->seq, &ret))
 		goto out; /* not moved, and no answer to tell why: nothing known to report */
+	s->ret = ret;
 	f = gb_netdev_filter(task, s->dev, s->old_netns, ret ? s->target_netns : now_netns);
 	if (!f)
 		goto out;
+	/* One state on to the record for the verifier, not one per map the filter entry came
+	 * from and per way ret was found: a stack copy of the entry, and ret read back from
+	 * the map value, which the verifier does not track. */
+	fv = *f;
 	if (ret == 0)
-		gb_netdev_remember(s->dev, f);
+		gb_netdev_remember(s->dev, &fv);
+	ret = *(volatile __s32 *)&s->ret;
 	e = bpf_ringbuf_reserve(&gb_netdev_reqs, sizeof(*e), 0);
 	if (!e) {
 		gb_count_lost(GB_EV_NETDEV_MOVE);
 		goto out;
 	}
-	gb_netdev_fill(e, GB_METHOD_NETLINK, task, f, s, dev, ret);
+	gb_netdev_fill(e, GB_METHOD_NETLINK, task, &fv, s, dev, ret);
 	if (ret) { /* refused: the device stayed; report where it is, not where it was sent */
 		__builtin_memcpy(e->new_name, s->old_name, GB_IFNAME_LEN);
 		e->new_ifindex = s->old_ifindex;

@@ -181,6 +181,7 @@ static __always_inline void gb_ns_exit(__u32 sys, long ret, __u32 method)
 	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
 	__u32 tid = (__u32)bpf_get_current_pid_tgid(), kind;
 	const struct gb_ns_filter *f;
+	struct gb_ns_filter fv;
 	struct gb_sys_start *s;
 	struct gb_nsset *after;
 
@@ -190,10 +191,11 @@ static __always_inline void gb_ns_exit(__u32 sys, long ret, __u32 method)
 	if (s->sys != sys)
 		goto out;
 	/* the filter as it is now (a setns may have made the caller traced), else the one
-	 * that let sys_enter keep it */
+	 * that let sys_enter keep it; a stack copy, so that the verifier follows one state
+	 * on, not one per map it came from */
 	f = gb_traced(task);
-	if (!f)
-		f = &s->f;
+	fv = f ? *f : s->f;
+	f = &fv;
 	if (sys == GB_SYS_UNSHARE) {
 		struct gb_ev_unshare *e;
 
