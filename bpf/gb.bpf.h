@@ -82,7 +82,8 @@ static __always_inline __u32 gb_pid_level(struct pid *pid)
 
 /* pid->numbers[level]: the PID number and namespace at one level of the hierarchy. A
  * variable index is beyond plain loads: with GB_FAST_READS the element's address is cast
- * on its own; without, it is a helper call. */
+ * on its own; without, it is a helper call, which zeroes *out when it fails (a branch
+ * for that doubled the verifier's paths through every caller). */
 static __always_inline void gb_upid(struct pid *pid, __u32 level, struct upid *out)
 {
 	if (level > GB_MAX_PID_NS_LEVEL) {
@@ -98,8 +99,7 @@ static __always_inline void gb_upid(struct pid *pid, __u32 level, struct upid *o
 		out->ns = u->ns;
 	}
 #else
-	if (bpf_core_read(out, sizeof(*out), &pid->numbers[level]))
-		out->nr = 0, out->ns = NULL;
+	bpf_core_read(out, sizeof(*out), &pid->numbers[level]);
 #endif
 }
 
@@ -227,7 +227,9 @@ static __always_inline __u32 gb_netns_read(struct task_struct *task, struct gb_p
  * root's view exists only for a task below the root's PID namespace: one at the root's
  * level or deeper in another namespace (traced by its network namespace) has none. Reads of
  * pid->numbers[] are skipped where the answer is already known: the trace root's level
- * is usually the task's own, and a thread-group leader is its own leader.
+ * is usually the task's own, and a thread-group leader is its own leader. The leader is
+ * read before the root's view, and each case of the root's view fills both of its
+ * numbers: the verifier then follows each case once, not once per way to the leader.
  */
 static __always_inline void gb_ids_read(struct task_struct *task, const struct gb_ns_filter *f,
 					struct gb_ids *ids, int typed)
@@ -257,33 +259,30 @@ static __always_inline void gb_ids_read(struct task_struct *task, const struct g
 	ids->level = level;
 	ids->own_tid = up.nr;
 	ids->pidns = gb_pidns_ino(up.ns);
-	if (root_level == level) {
-		if (f->root_pidns && ids->pidns != f->root_pidns)
-			root_level = GB_MAX_PID_NS_LEVEL + 1; /* not below the root */
-		else
-			ids->ns_tid = ids->own_tid;
-	} else if (root_level < level) {
-		gb_upid(tp, root_level, &up);
-		if (f->root_pidns && gb_pidns_ino(up.ns) != f->root_pidns)
-			root_level = GB_MAX_PID_NS_LEVEL + 1;
-		else
-			ids->ns_tid = up.nr;
-	}
 	/* a thread-group leader (most tasks) is its own leader: one read, not two */
 	leader = GB_READ(task, group_leader);
 	lp = (void *)leader == (void *)task || !leader ? tp : GB_READ(leader, thread_pid);
-	if (!lp || lp == tp) {
+	if (!lp)
+		lp = tp;
+	if (lp == tp) {
 		ids->own_pid = ids->own_tid;
-		ids->ns_pid = ids->ns_tid;
-		return;
+	} else {
+		gb_upid(lp, level, &up);
+		ids->own_pid = up.nr;
 	}
-	gb_upid(lp, level, &up);
-	ids->own_pid = up.nr;
 	if (root_level == level) {
-		ids->ns_pid = ids->own_pid;
+		if (!f->root_pidns || ids->pidns == f->root_pidns) {
+			ids->ns_tid = ids->own_tid;
+			ids->ns_pid = ids->own_pid;
+		}
 	} else if (root_level < level) {
-		gb_upid(lp, root_level, &up);
-		ids->ns_pid = up.nr;
+		gb_upid(tp, root_level, &up);
+		if (!f->root_pidns || gb_pidns_ino(up.ns) == f->root_pidns) {
+			ids->ns_tid = up.nr;
+			if (lp != tp)
+				gb_upid(lp, root_level, &up);
+			ids->ns_pid = up.nr;
+		}
 	}
 }
 

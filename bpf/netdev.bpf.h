@@ -44,6 +44,8 @@ struct gb_netdev_start {
 	__u32 target_netns; /* IFLA_NET_NS_FD's namespace, or the fentry's net argument */
 	__u32 seq;          /* netlink path: nlmsg_seq of the request */
 	__u64 ts;           /* when the move was asked for: the record's ts_ns */
+	__s32 ret;          /* netlink path, at exit: the answer (see gb_netdev_nl_exit) */
+	__u32 pad;
 };
 
 struct gb_netdev_inflight_map {
@@ -75,6 +77,10 @@ struct gb_netdev_reqs_map {
 /* Scratch for the request being parsed: too big for the stack. */
 struct gb_nl_scratch {
 	__u8 buf[GB_NL_BUF + 64]; /* slack so a read at a masked offset stays inside */
+	/* the attribute walk's state, here because the verifier does not track map values:
+	 * its bpf_loop callback then looks the same on every pass and is checked once */
+	__u32 off, len; /* next attribute; end of the message */
+	__u32 name_off, name_len; /* IFLA_IFNAME's payload, with its NUL */
 };
 
 struct gb_netdev_scratch_map {

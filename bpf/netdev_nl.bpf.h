@@ -51,24 +51,98 @@ static __always_inline __u32 gb_fd_ino(struct task_struct *task, int fd)
 	return BPF_CORE_READ(file, f_inode, i_ino);
 }
 
+/*
+ * n steps of cb(i, ctx) until one returns 1. With bpf_loop (v5.17) the verifier checks
+ * cb a few times, until its state repeats, instead of once per step; older kernels run
+ * the same steps in a bounded loop (libbpf resolves the test at load, and the verifier
+ * skips the branch not taken; before v5.13 it refuses the callback's address even
+ * there, but gb_nl_parse's pointer argument already needs v5.12). cb keeps its state
+ * in ctx or in map values, never in counters the verifier would see change. Callbacks
+ * sit in .text, which libbpf relocates on every start even when nothing calls them:
+ * they read no kernel struct by CO-RE, their callers resolve the offsets.
+ */
+#define GB_LOOP(n, cb, ctx)								\
+	do {										\
+		if (bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_loop)) {	\
+			bpf_loop((n), (cb), (ctx), 0);					\
+		} else {								\
+			for (int __i = 0; __i < (n); __i++)				\
+				if ((cb)(__i, (ctx)))					\
+					break;						\
+		}									\
+	} while (0)
+
+/* The walk of an ifindex hash chain: node_off is index_hlist's offset in struct
+ * net_device, key_off ifindex's, next_off hlist_node.next's. */
+struct gb_dev_index_walk {
+	__u64 pos; /* the chain node to look at, 0 at the end */
+	__u64 dev; /* the device found, or 0 */
+	__u64 node_off, key_off, next_off;
+	__s32 ifindex;
+};
+
+static long gb_dev_index_step(__u64 i, void *ctx)
+{
+	struct gb_dev_index_walk *w = ctx;
+	__u64 dev = w->pos - w->node_off, next = 0;
+	__s32 ifindex = 0;
+
+	if (!w->pos)
+		return 1;
+	bpf_probe_read_kernel(&ifindex, sizeof(ifindex), (void *)(dev + w->key_off));
+	if (ifindex == w->ifindex) {
+		w->dev = dev;
+		return 1;
+	}
+	bpf_probe_read_kernel(&next, sizeof(next), (void *)(w->pos + w->next_off));
+	w->pos = next;
+	return 0;
+}
+
 /* __dev_get_by_index(): the chain of dev_index_head the kernel hashes ifindex to
- * (NETDEV_HASHENTRIES = 1 << 8 heads since v2.6.x). Bounded loops, not bpf_loop: a
- * callback needs the object's BTF loaded, and the kernel refuses the linked object's. */
+ * (NETDEV_HASHENTRIES = 1 << 8 heads since v2.6.x). */
 static __always_inline struct net_device *gb_dev_by_index(struct net *net, __s32 ifindex)
 {
 	struct hlist_head *heads = BPF_CORE_READ(net, dev_index_head);
-	struct hlist_node *pos = NULL;
-	struct net_device *dev;
+	struct gb_dev_index_walk w = {
+		.node_off = bpf_core_field_offset(struct net_device, index_hlist),
+		.key_off = bpf_core_field_offset(struct net_device, ifindex),
+		.next_off = bpf_core_field_offset(struct hlist_node, next),
+		.ifindex = ifindex,
+	};
 
-	if (!heads || bpf_core_read(&pos, sizeof(pos), &heads[ifindex & 255].first))
+	if (!heads || bpf_core_read(&w.pos, sizeof(w.pos), &heads[ifindex & 255].first))
 		return NULL;
-	for (int i = 0; i < GB_NETDEV_CHAIN_MAX && pos; i++) {
-		dev = (void *)pos - bpf_core_field_offset(struct net_device, index_hlist);
-		if (BPF_CORE_READ(dev, ifindex) == ifindex)
-			return dev;
-		pos = BPF_CORE_READ(pos, next);
+	GB_LOOP(GB_NETDEV_CHAIN_MAX, gb_dev_index_step, &w);
+	return (struct net_device *)w.dev;
+}
+
+/* The walk of dev_base_head: node_off is dev_list's offset in struct net_device,
+ * key_off name's, next_off list_head.next's. */
+struct gb_dev_name_walk {
+	__u64 pos;  /* the list node looked at last */
+	__u64 head; /* the list's head: back there, the walk is over */
+	__u64 dev;  /* the device found, or 0 */
+	__u64 node_off, key_off, next_off;
+	__u64 name[2], mask[2];
+};
+
+static long gb_dev_name_step(__u64 i, void *ctx)
+{
+	struct gb_dev_name_walk *w = ctx;
+	__u64 next = 0, n[2];
+
+	bpf_probe_read_kernel(&next, sizeof(next), (void *)(w->pos + w->next_off));
+	if (!next || next == w->head)
+		return 1;
+	w->pos = next;
+	if (bpf_probe_read_kernel(n, sizeof(n), (void *)(next - w->node_off + w->key_off)))
+		return 0;
+	if (((n[0] ^ w->name[0]) & w->mask[0]) == 0 && ((n[1] ^ w->name[1]) & w->mask[1]) == 0) {
+		w->dev = next - w->node_off;
+		return 1;
 	}
-	return NULL;
+	return 0;
 }
 
 /* __dev_get_by_name(), as a walk of dev_base_head: names hash with a per-namespace salt
@@ -78,22 +152,19 @@ static __always_inline struct net_device *gb_dev_by_index(struct net *net, __s32
 static __always_inline struct net_device *gb_dev_by_name(struct net *net, const __u64 *name,
 							 const __u64 *mask)
 {
-	struct list_head *head = (void *)net + bpf_core_field_offset(struct net, dev_base_head);
-	struct list_head *pos = head;
-	struct net_device *dev;
-	__u64 n[2];
+	__u64 head = (__u64)net + bpf_core_field_offset(struct net, dev_base_head);
+	struct gb_dev_name_walk w = {
+		.pos = head,
+		.head = head,
+		.node_off = bpf_core_field_offset(struct net_device, dev_list),
+		.key_off = bpf_core_field_offset(struct net_device, name),
+		.next_off = bpf_core_field_offset(struct list_head, next),
+		.name = { name[0], name[1] },
+		.mask = { mask[0], mask[1] },
+	};
 
-	for (int i = 0; i < GB_NETDEV_WALK_MAX; i++) {
-		pos = BPF_CORE_READ(pos, next);
-		if (!pos || pos == head)
-			return NULL;
-		dev = (void *)pos - bpf_core_field_offset(struct net_device, dev_list);
-		if (bpf_probe_read_kernel(n, sizeof(n), &dev->name))
-			continue;
-		if (((n[0] ^ name[0]) & mask[0]) == 0 && ((n[1] ^ name[1]) & mask[1]) == 0)
-			return dev;
-	}
-	return NULL;
+	GB_LOOP(GB_NETDEV_WALK_MAX, gb_dev_name_step, &w);
+	return (struct net_device *)w.dev;
 }
 
 /* What a request asks for; zero fields were absent. */
@@ -140,6 +211,43 @@ static __always_inline void gb_name_mask(__u32 len, __u64 *mask)
 #endif
 }
 
+struct gb_nl_walk {
+	struct gb_nl_scratch *sc; /* the request, and where the walk is in it */
+	struct gb_nl_req *r;
+};
+
+/* One attribute of the request, at sc->off; 1 past the last. */
+static long gb_nl_attr_step(__u64 i, void *ctx)
+{
+	struct gb_nl_walk *w = ctx;
+	struct gb_nl_scratch *sc = w->sc;
+	struct gb_nl_req *r = w->r;
+	__u32 off = sc->off, len = sc->len;
+	__u16 nla_len, nla_type;
+	__u8 *p;
+
+	if (off + 4 > len || off >= GB_NL_BUF)
+		return 1;
+	barrier_var(off); /* else clang drops the mask the verifier needs */
+	p = &sc->buf[off & (GB_NL_BUF - 1)];
+	nla_len = *(__u16 *)p;
+	nla_type = *(__u16 *)(p + 2) & GB_NLA_TYPE_MASK;
+	if (nla_len < 4 || off + nla_len > len)
+		return 1;
+	if (nla_type == GB_IFLA_NET_NS_PID && nla_len >= 8) {
+		r->ns_pid = *(__u32 *)(p + 4);
+		r->has_pid = 1;
+	} else if (nla_type == GB_IFLA_NET_NS_FD && nla_len >= 8) {
+		r->ns_fd = *(__s32 *)(p + 4);
+		r->has_fd = 1;
+	} else if (nla_type == GB_IFLA_IFNAME) {
+		sc->name_off = off + 4;
+		sc->name_len = nla_len - 4; /* with the NUL */
+	}
+	sc->off = off + ((nla_len + 3) & ~3u);
+	return 0;
+}
+
 /*
  * Read and parse the first netlink message of a sendmsg/sendto; 0 if it is a move
  * request. A global function: the verifier checks it once, on its own, instead of once
@@ -151,9 +259,10 @@ __noinline int gb_nl_parse(__u32 sys, __u64 a1, __u64 a2, struct gb_nl_req *r)
 	struct gb_nl_scratch *sc;
 	struct gb_user_msghdr mh;
 	struct gb_iovec iov;
+	struct gb_nl_walk w;
 	const void *ubuf;
 	__u64 len;
-	__u32 zero = 0, nlen, off, name_off = 0, name_len = 0;
+	__u32 zero = 0, nlen;
 	__u16 type;
 
 	if (!r)
@@ -186,37 +295,18 @@ __noinline int gb_nl_parse(__u32 sys, __u64 a1, __u64 a2, struct gb_nl_req *r)
 		return -1;
 	r->seq = *(__u32 *)(sc->buf + 8);
 	r->ifindex = *(__s32 *)(sc->buf + 16 + 4); /* ifinfomsg.ifi_index */
-	if (nlen < len)
-		len = nlen;
-	off = 32;
-	for (int i = 0; i < GB_NL_ATTRS_MAX; i++) {
-		__u16 nla_len, nla_type;
-		__u8 *p;
-
-		if (off + 4 > len || off >= GB_NL_BUF)
-			break;
-		p = &sc->buf[off & (GB_NL_BUF - 1)];
-		nla_len = *(__u16 *)p;
-		nla_type = *(__u16 *)(p + 2) & GB_NLA_TYPE_MASK;
-		if (nla_len < 4 || off + nla_len > len)
-			break;
-		if (nla_type == GB_IFLA_NET_NS_PID && nla_len >= 8) {
-			r->ns_pid = *(__u32 *)(p + 4);
-			r->has_pid = 1;
-		} else if (nla_type == GB_IFLA_NET_NS_FD && nla_len >= 8) {
-			r->ns_fd = *(__s32 *)(p + 4);
-			r->has_fd = 1;
-		} else if (nla_type == GB_IFLA_IFNAME) {
-			name_off = off + 4;
-			name_len = nla_len - 4; /* with the NUL */
-		}
-		off += (nla_len + 3) & ~3u;
-	}
-	if (name_len) {
+	sc->len = nlen < len ? nlen : len;
+	sc->off = 32;
+	sc->name_off = sc->name_len = 0;
+	w.sc = sc;
+	w.r = r;
+	GB_LOOP(GB_NL_ATTRS_MAX, gb_nl_attr_step, &w);
+	if (sc->name_len) {
 		/* the buffer's slack keeps all 16 bytes inside; what is past the NUL is
 		 * masked out rather than cleared (a byte loop costs the verifier dearly) */
-		bpf_probe_read_kernel(r->name, GB_IFNAME_LEN, &sc->buf[name_off & (GB_NL_BUF - 1)]);
-		gb_name_mask(name_len, r->mask);
+		bpf_probe_read_kernel(r->name, GB_IFNAME_LEN,
+				      &sc->buf[sc->name_off & (GB_NL_BUF - 1)]);
+		gb_name_mask(sc->name_len, r->mask);
 	}
 	return r->has_pid || r->has_fd ? 0 : -1;
 }
@@ -285,6 +375,7 @@ static __always_inline int gb_netdev_nl_exit(long sysret)
 	const struct gb_ns_filter *f;
 	struct gb_netdev_start *s;
 	struct gb_ev_netdev_move *e;
+	struct gb_ns_filter fv;
 	struct net_device *dev;
 	__u32 now_netns;
 	int ret = 0;
@@ -298,17 +389,23 @@ static __always_inline int gb_netdev_nl_exit(long sysret)
 		ret = sysret; /* the request never reached rtnetlink */
 	else if (now_netns == s->old_netns && gb_nl_ack((struct sock *)s->sk, s->seq, &ret))
 		goto out; /* not moved, and no answer to tell why: nothing known to report */
+	s->ret = ret;
 	f = gb_netdev_filter(task, s->dev, s->old_netns, ret ? s->target_netns : now_netns);
 	if (!f)
 		goto out;
+	/* One state on to the record for the verifier, not one per map the filter entry came
+	 * from and per way ret was found: a stack copy of the entry, and ret read back from
+	 * the map value, which the verifier does not track. */
+	fv = *f;
 	if (ret == 0)
-		gb_netdev_remember(s->dev, f);
+		gb_netdev_remember(s->dev, &fv);
+	ret = *(volatile __s32 *)&s->ret;
 	e = bpf_ringbuf_reserve(&gb_netdev_reqs, sizeof(*e), 0);
 	if (!e) {
 		gb_count_lost(GB_EV_NETDEV_MOVE);
 		goto out;
 	}
-	gb_netdev_fill(e, GB_METHOD_NETLINK, task, f, s, dev, ret);
+	gb_netdev_fill(e, GB_METHOD_NETLINK, task, &fv, s, dev, ret);
 	if (ret) { /* refused: the device stayed; report where it is, not where it was sent */
 		__builtin_memcpy(e->new_name, s->old_name, GB_IFNAME_LEN);
 		e->new_ifindex = s->old_ifindex;

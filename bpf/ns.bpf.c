@@ -176,13 +176,23 @@ static __always_inline int gb_on_sys_enter(struct pt_regs *regs, long id, __u32 
 	return 0;
 }
 
+/* Whether sys_enter kept an unshare (else a setns), read from the map value at each
+ * test: the verifier does not track it, so it checks what follows once for both
+ * syscalls; a register it has seen compared would carry one state per syscall. */
+static __always_inline int gb_ns_unshare(const struct gb_sys_start *s)
+{
+	return *(volatile const __u32 *)&s->sys == GB_SYS_UNSHARE;
+}
+
 static __always_inline void gb_ns_exit(__u32 sys, long ret, __u32 method)
 {
 	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-	__u32 tid = (__u32)bpf_get_current_pid_tgid(), kind;
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	const struct gb_ns_filter *f;
+	struct gb_ns_filter fv;
 	struct gb_sys_start *s;
-	struct gb_nsset *after;
+	struct gb_event_hdr h;
+	struct gb_nsset after;
 
 	s = bpf_map_lookup_elem(&gb_sys_inflight, &tid);
 	if (!s)
@@ -190,41 +200,45 @@ static __always_inline void gb_ns_exit(__u32 sys, long ret, __u32 method)
 	if (s->sys != sys)
 		goto out;
 	/* the filter as it is now (a setns may have made the caller traced), else the one
-	 * that let sys_enter keep it */
+	 * that let sys_enter keep it; a stack copy, so that the verifier follows one state
+	 * on, not one per map it came from */
 	f = gb_traced(task);
-	if (!f)
-		f = &s->f;
-	if (sys == GB_SYS_UNSHARE) {
-		struct gb_ev_unshare *e;
+	fv = f ? *f : s->f;
+	if (gb_ns_unshare(s) && ret == 0 && gb_cfg_follow_netns && (s->arg & GB_CLONE_NEWNET)) {
+		__u32 ino;
+		__u64 id = gb_task_netns_id(task, &ino);
 
-		kind = GB_EV_UNSHARE;
-		if (ret == 0 && gb_cfg_follow_netns && (s->arg & GB_CLONE_NEWNET)) {
-			__u32 ino;
-			__u64 id = gb_task_netns_id(task, &ino);
+		gb_ns_follow(&gb_traced_netns, ino, id, &fv);
+	}
+	if (gb_ns_unshare(s) && !gb_kind_enabled(GB_EV_UNSHARE))
+		goto out;
+	/* what both records have, read before either is reserved: checked once (comm's
+	 * read stops at its NUL: the rest of the copy is zeroed first) */
+	__builtin_memset(h.comm, 0, sizeof(h.comm));
+	gb_hdr_fill(&h, 0, method, 0, task, &fv);
+	gb_nsset_read(task, &after);
+	if (gb_ns_unshare(s)) {
+		struct gb_ev_unshare *e = gb_reserve(sizeof(*e), GB_EV_UNSHARE);
 
-			gb_ns_follow(&gb_traced_netns, ino, id, f);
-		}
-		if (!gb_kind_enabled(kind))
-			goto out;
-		e = gb_reserve(sizeof(*e), kind);
 		if (!e)
 			goto out;
-		gb_hdr_fill(&e->hdr, kind, method, sizeof(*e), task, f);
+		e->hdr = h;
+		e->hdr.kind = GB_EV_UNSHARE;
+		e->hdr.size = sizeof(*e);
 		e->flags = s->arg;
 		e->ret = (__s32)ret;
 		e->pad = 0;
 		e->before = s->before;
-		after = &e->after;
-		gb_nsset_read(task, after);
+		e->after = after;
 		gb_submit(e);
 	} else {
-		struct gb_ev_setns *e;
+		struct gb_ev_setns *e = gb_reserve(sizeof(*e), GB_EV_SETNS);
 
-		kind = GB_EV_SETNS;
-		e = gb_reserve(sizeof(*e), kind);
 		if (!e)
 			goto out;
-		gb_hdr_fill(&e->hdr, kind, method, sizeof(*e), task, f);
+		e->hdr = h;
+		e->hdr.kind = GB_EV_SETNS;
+		e->hdr.size = sizeof(*e);
 		e->fd = s->fd;
 		e->nstype = (__u32)s->arg;
 		e->fd_nstype = s->fd_nstype;
@@ -232,7 +246,7 @@ static __always_inline void gb_ns_exit(__u32 sys, long ret, __u32 method)
 		e->ret = (__s32)ret;
 		e->target_pid = s->target_pid;
 		e->before = s->before;
-		gb_nsset_read(task, &e->after);
+		e->after = after;
 		gb_submit(e);
 	}
 out:
@@ -242,7 +256,7 @@ out:
 /* A clone that made no task: task_newtask never fired, so this is its only trace. */
 static __always_inline void gb_clone_failed(struct pt_regs *regs, __u32 sys, long ret,
 					    struct task_struct *task,
-					    const struct gb_ns_filter *f, __u32 method)
+					    const struct gb_event_hdr *h)
 {
 	struct gb_ev_clone *e;
 	__u64 flags = 0;
@@ -267,7 +281,9 @@ static __always_inline void gb_clone_failed(struct pt_regs *regs, __u32 sys, lon
 	e = gb_reserve(sizeof(*e), GB_EV_CLONE);
 	if (!e)
 		return;
-	gb_hdr_fill(&e->hdr, GB_EV_CLONE, method, sizeof(*e), task, f);
+	e->hdr = *h;
+	e->hdr.kind = GB_EV_CLONE;
+	e->hdr.size = sizeof(*e);
 	__builtin_memset(&e->child, 0, sizeof(e->child));
 	e->flags = flags;
 	e->ret = (__s32)ret;
@@ -282,8 +298,7 @@ static __always_inline void gb_clone_failed(struct pt_regs *regs, __u32 sys, lon
 
 /* A kill-family call that returned an error: no task got anything. */
 static __always_inline void gb_signal_failed(struct pt_regs *regs, __u32 sys, long ret,
-					     struct task_struct *task,
-					     const struct gb_ns_filter *f, __u32 method)
+					     const struct gb_event_hdr *h)
 {
 	struct gb_ev_signal *e;
 	__u64 a1 = PT_REGS_PARM1_CORE_SYSCALL(regs), a2 = PT_REGS_PARM2_CORE_SYSCALL(regs);
@@ -296,7 +311,9 @@ static __always_inline void gb_signal_failed(struct pt_regs *regs, __u32 sys, lo
 	e = gb_reserve(sizeof(*e), GB_EV_SIGNAL_FAILED);
 	if (!e)
 		return;
-	gb_hdr_fill(&e->hdr, GB_EV_SIGNAL_FAILED, method, sizeof(*e), task, f);
+	e->hdr = *h;
+	e->hdr.kind = GB_EV_SIGNAL_FAILED;
+	e->hdr.size = sizeof(*e);
 	__builtin_memset(&e->target, 0, sizeof(e->target));
 	e->target.own_pid = (__u32)a1;
 	switch (sys) {
@@ -344,6 +361,8 @@ static __always_inline int gb_on_sys_exit(struct pt_regs *regs, long nr, long re
 	__u32 sys = gb_sys_of(nr);
 	struct task_struct *task;
 	const struct gb_ns_filter *f;
+	struct gb_ns_filter fv;
+	struct gb_event_hdr h;
 
 	if (sys == GB_SYS_NONE)
 		return 0;
@@ -355,14 +374,21 @@ static __always_inline int gb_on_sys_exit(struct pt_regs *regs, long nr, long re
 	}
 	if (ret >= 0)
 		return 0;
+	if (!gb_kind_enabled(GB_EV_CLONE) && !gb_kind_enabled(GB_EV_SIGNAL_FAILED))
+		return 0;
 	task = (struct task_struct *)bpf_get_current_task();
 	f = gb_traced(task);
 	if (!f)
 		return 0;
+	/* the header both records have, filled before the syscall decides which: checked
+	 * once (from a stack copy of the filter entry, whichever map it is in) */
+	fv = *f;
+	__builtin_memset(h.comm, 0, sizeof(h.comm));
+	gb_hdr_fill(&h, 0, method, 0, task, &fv);
 	if (sys <= GB_SYS_VFORK) /* GB_SYS_CLONE, _CLONE3, _FORK, _VFORK */
-		gb_clone_failed(regs, sys, ret, task, f, method);
+		gb_clone_failed(regs, sys, ret, task, &h);
 	else
-		gb_signal_failed(regs, sys, ret, task, f, method);
+		gb_signal_failed(regs, sys, ret, &h);
 	return 0;
 }
 
