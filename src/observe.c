@@ -152,22 +152,6 @@ static int netdev_setup(struct gb_observer *ob, const struct gb_features *f)
 	return err;
 }
 
-static int write_all(int fd, const void *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		p = (const char *)p + w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* The BTF libbpf relocates against: the reduced copy, or, should making it fail, the
  * kernel's whole. The kernel's IDs of the structs the tp_btf programs read through go
  * to .rodata either way. */
@@ -197,7 +181,7 @@ static int core_btf_write(struct gb_observer *ob, const struct gb_btf_view *kern
 		raw = kernel->data;
 		size = kernel->size;
 	}
-	err = raw ? write_all(ob->core_btf_fd, raw, size) : -ENOMEM;
+	err = raw ? gb_write_all(ob->core_btf_fd, raw, size) : -ENOMEM;
 	btf__free(reduced);
 	if (err)
 		gb_err("writing the BTF to relocate against failed: %s", strerror(-err));

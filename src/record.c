@@ -31,24 +31,6 @@ static uint32_t crc(const void *p, size_t n)
 	return (uint32_t)crc32(0, p, (uInt)n);
 }
 
-static int write_all(int fd, const void *p, size_t n)
-{
-	const char *c = p;
-
-	while (n) {
-		ssize_t w = write(fd, c, n);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		c += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* ---- writer ---- */
 
 struct rec_buf {
@@ -107,9 +89,9 @@ static int write_frame(struct record_sink *r, struct rec_buf *b)
 	h.ccrc = crc(r->zbuf, h.csize);
 	h.seq = r->seq++;
 	h.hcrc = crc(&h, offsetof(struct gb_rec_frame_hdr, hcrc));
-	err = write_all(r->fd, &h, sizeof(h));
+	err = gb_write_all(r->fd, &h, sizeof(h));
 	if (!err)
-		err = write_all(r->fd, r->zbuf, h.csize);
+		err = gb_write_all(r->fd, r->zbuf, h.csize);
 	return err;
 }
 
@@ -198,7 +180,7 @@ static int record_begin(struct gb_sink *s, const struct gb_run_info *info)
 	snprintf(h.kernel_release, sizeof(h.kernel_release), "%s", info->kernel_release);
 	snprintf(h.hostname, sizeof(h.hostname), "%s", info->hostname);
 	h.crc = crc(&h, offsetof(struct gb_rec_file_hdr, crc));
-	err = write_all(r->fd, &h, sizeof(h));
+	err = gb_write_all(r->fd, &h, sizeof(h));
 	if (err) {
 		gb_err("record %s: writing the header failed: %s", r->path, strerror(-err));
 		return err;

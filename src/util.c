@@ -111,6 +111,24 @@ uint64_t gb_now_ns(int clock_id)
 	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
 }
 
+int gb_write_all(int fd, const void *p, size_t n)
+{
+	const char *c = p;
+
+	while (n) {
+		ssize_t w = write(fd, c, n);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		c += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
 ssize_t gb_read_file(const char *path, char *buf, size_t size)
 {
 	ssize_t n, total = 0;

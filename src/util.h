@@ -37,6 +37,8 @@ int gb_exit_code_of(int status);
 
 /* Read a whole small file (procfs) into buf, NUL-terminated; returns bytes or -errno. */
 ssize_t gb_read_file(const char *path, char *buf, size_t size);
+/* write(2) all of it, through EINTR and short writes: 0 or -errno */
+int gb_write_all(int fd, const void *p, size_t n);
 /* Inode of a namespace file (e.g. /proc/PID/ns/pid); returns 0 or -errno. */
 int gb_ns_inode(const char *path, uint32_t *ino);
 /* The PID namespace level of a process: how many entries its NSpid line has, minus one. */
