@@ -160,4 +160,8 @@ print_table() {
 		first=" " label=" "
 	done <"$TMP/fig_ladder"
 	row "" "" "highest rate with 0 lost, default ring 4M" "$(fmt_rate "$n")" "" ""
+
+	row 7 "BPF time per signal_generate run" "storm in the sandbox: every run emits an event" \
+		"$(median cost_in 1) ns" "" "kernel.bpf_stats_enabled"
+	row "" "" "host storm: every run turns a signal away" "$(median cost_host 1) ns" "" ""
 }

@@ -203,5 +203,31 @@ for step in "4M 1 50000" "4M 1 100000" "4M 1 200000" "4M 1 0" "4M 2 0" "64K 2 0"
 	record ladder "$(ladder_step $step)"
 done
 
+# ---- 7: per-event cost in the kernel --------------------------------------------------
+# kernel.bpf_stats_enabled makes the kernel time every BPF program run; the signal_generate
+# program's run_time_ns / run_cnt, read while glassbox still runs: (a) every run emits an
+# event (a storm inside the sandbox), (b) every run turns a host signal away (a storm on
+# the host while glassbox traces an idle sandbox). The timing itself adds a little.
+echo "bench: 7. per-event BPF cost (at ${SECONDS}s)" >&2
+prog_ns() { # -> mean ns per run of glassbox's signal_generate program, from bpftool
+	bpftool -j prog show 2>/dev/null | jq -r '[.[] | select(.name | test("^gb_(btf|raw|tp)_signal_generate$"))
+		| select(.run_cnt > 0)][0] | if . == null then "" else (.run_time_ns / .run_cnt | floor) end'
+}
+STATS_WAS=$(sysctl -n kernel.bpf_stats_enabled)
+sysctl -q -w kernel.bpf_stats_enabled=1
+for ((r = 1; r <= REPS; r++)); do
+	"$GB" run --json --output /dev/null --events exec,signal_generate -- \
+		sh -c "$H/sigstorm -n $SIG_N >$TMP/c.out; sleep 30" >/dev/null 2>&1 &
+	pid=$!
+	BG_PIDS+=("$pid")
+	wait_for 300 "grep -q rate= $TMP/c.out" && record cost_in "$(prog_ns)"
+	stop "$pid"
+	rm -f "$TMP/c.out"
+	idle_start "${NO_SYSCALL_KINDS[@]}" || continue
+	"$H/sigstorm" -n "$SIG_N" >/dev/null && record cost_host "$(prog_ns)"
+	idle_stop
+done
+sysctl -q -w kernel.bpf_stats_enabled="$STATS_WAS"
+
 echo "bench: done in ${SECONDS}s" >&2
 print_table
