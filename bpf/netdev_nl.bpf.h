@@ -55,12 +55,23 @@ static __always_inline __u32 gb_fd_ino(struct task_struct *task, int fd)
  * n steps of cb(i, ctx) until one returns 1. With bpf_loop (v5.17) the verifier checks
  * cb a few times, until its state repeats, instead of once per step; older kernels run
  * the same steps in a bounded loop (libbpf resolves the test at load, and the verifier
- * skips the branch not taken; before v5.13 it refuses the callback's address even
- * there, but gb_nl_parse's pointer argument already needs v5.12). cb keeps its state
- * in ctx or in map values, never in counters the verifier would see change. Callbacks
- * sit in .text, which libbpf relocates on every start even when nothing calls them:
- * they read no kernel struct by CO-RE, their callers resolve the offsets.
+ * skips the branch not taken). Before v5.13 the verifier refuses the callback's address
+ * even there: those kernels load the compat build (GB_NO_BPF_LOOP, bpf/ns_compat.bpf.c),
+ * the bounded loop alone with the steps inlined. cb keeps its state in ctx or in map
+ * values, never in counters the verifier would see change. Callbacks sit in .text, which
+ * libbpf relocates on every start even when nothing calls them: they read no kernel
+ * struct by CO-RE, their callers resolve the offsets.
  */
+#ifdef GB_NO_BPF_LOOP
+#define GB_LOOP_STEP static __always_inline long
+#define GB_LOOP(n, cb, ctx)							\
+	do {									\
+		for (int __i = 0; __i < (n); __i++)				\
+			if ((cb)(__i, (ctx)))					\
+				break;						\
+	} while (0)
+#else
+#define GB_LOOP_STEP static long
 #define GB_LOOP(n, cb, ctx)								\
 	do {										\
 		if (bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_loop)) {	\
@@ -71,6 +82,7 @@ static __always_inline __u32 gb_fd_ino(struct task_struct *task, int fd)
 					break;						\
 		}									\
 	} while (0)
+#endif
 
 /* The walk of an ifindex hash chain: node_off is index_hlist's offset in struct
  * net_device, key_off ifindex's, next_off hlist_node.next's. */
@@ -81,7 +93,7 @@ struct gb_dev_index_walk {
 	__s32 ifindex;
 };
 
-static long gb_dev_index_step(__u64 i, void *ctx)
+GB_LOOP_STEP gb_dev_index_step(__u64 i, void *ctx)
 {
 	struct gb_dev_index_walk *w = ctx;
 	__u64 dev = w->pos - w->node_off, next = 0;
@@ -127,7 +139,7 @@ struct gb_dev_name_walk {
 	__u64 name[2], mask[2];
 };
 
-static long gb_dev_name_step(__u64 i, void *ctx)
+GB_LOOP_STEP gb_dev_name_step(__u64 i, void *ctx)
 {
 	struct gb_dev_name_walk *w = ctx;
 	__u64 next = 0, n[2];
@@ -217,7 +229,7 @@ struct gb_nl_walk {
 };
 
 /* One attribute of the request, at sc->off; 1 past the last. */
-static long gb_nl_attr_step(__u64 i, void *ctx)
+GB_LOOP_STEP gb_nl_attr_step(__u64 i, void *ctx)
 {
 	struct gb_nl_walk *w = ctx;
 	struct gb_nl_scratch *sc = w->sc;
@@ -251,10 +263,16 @@ static long gb_nl_attr_step(__u64 i, void *ctx)
 /*
  * Read and parse the first netlink message of a sendmsg/sendto; 0 if it is a move
  * request. A global function: the verifier checks it once, on its own, instead of once
- * per path into it, which halved the time it took over the entry program. Only
- * bpf/ns.bpf.c includes this file, so it is defined once.
+ * per path into it, which halved the time it took over the entry program. Defined once,
+ * by the default build of bpf/ns.bpf.c (the only includer): the compat build inlines
+ * it, as a global function's pointer argument needs v5.12.
  */
-__noinline int gb_nl_parse(__u32 sys, __u64 a1, __u64 a2, struct gb_nl_req *r)
+#ifdef GB_NO_BPF_LOOP
+static __always_inline
+#else
+__noinline
+#endif
+int gb_nl_parse(__u32 sys, __u64 a1, __u64 a2, struct gb_nl_req *r)
 {
 	struct gb_nl_scratch *sc;
 	struct gb_user_msghdr mh;

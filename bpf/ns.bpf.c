@@ -13,6 +13,9 @@
  * filter. sys_enter keeps what sys_exit needs (arguments, namespaces before) in a map
  * keyed by thread, for setns and unshare only; the failure paths read the arguments
  * from the saved registers at exit.
+ *
+ * Compiled twice: alone, and in ns_compat.bpf.c for kernels without bpf_loop
+ * (netdev_nl.bpf.h); what both builds share is defined in maps.bpf.c (ns.bpf.h).
  */
 #include "gb.bpf.h"
 #include "ns.bpf.h"
@@ -380,7 +383,7 @@ GB_TP_VARIANTS(sys_exit,
  * the registers come from bpf_task_pt_regs(), fetched only for a watched syscall.
  */
 SEC("tracepoint/raw_syscalls/sys_enter")
-int gb_tp_sys_enter(struct trace_event_raw_sys_enter *ctx)
+int GB_PROG(gb_tp_sys_enter)(struct trace_event_raw_sys_enter *ctx)
 {
 	long nr = BPF_CORE_READ(ctx, id);
 
@@ -392,7 +395,7 @@ int gb_tp_sys_enter(struct trace_event_raw_sys_enter *ctx)
 }
 
 SEC("tracepoint/raw_syscalls/sys_exit")
-int gb_tp_sys_exit(struct trace_event_raw_sys_exit *ctx)
+int GB_PROG(gb_tp_sys_exit)(struct trace_event_raw_sys_exit *ctx)
 {
 	long nr = BPF_CORE_READ(ctx, id);
 
