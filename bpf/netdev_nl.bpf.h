@@ -181,14 +181,11 @@ static __always_inline struct net_device *gb_dev_by_name(struct net *net, const 
 
 /* What a request asks for; zero fields were absent. */
 struct gb_nl_req {
+	struct gb_nl_target t; /* first, so that &r->t costs the default build nothing */
 	__u32 seq;
 	__s32 ifindex;
 	__u64 name[2]; /* IFLA_IFNAME: the device (ifindex 0) or its new name; bytes past */
 	__u64 mask[2]; /* its NUL are junk: mask has 0xff for each byte up to the NUL */
-	__u32 ns_pid;
-	__s32 ns_fd;
-	__u32 has_pid;
-	__u32 has_fd;
 };
 
 /* The uapi layouts of a sendmsg's message header and iovec (64-bit), as read from user
@@ -225,7 +222,7 @@ static __always_inline void gb_name_mask(__u32 len, __u64 *mask)
 
 struct gb_nl_walk {
 	struct gb_nl_scratch *sc; /* the request, and where the walk is in it */
-	struct gb_nl_req *r;
+	struct gb_nl_target *t;   /* what it found */
 };
 
 /* One attribute of the request, at sc->off; 1 past the last. */
@@ -233,8 +230,10 @@ GB_LOOP_STEP gb_nl_attr_step(__u64 i, void *ctx)
 {
 	struct gb_nl_walk *w = ctx;
 	struct gb_nl_scratch *sc = w->sc;
-	struct gb_nl_req *r = w->r;
-	__u32 off = sc->off, len = sc->len;
+	struct gb_nl_target *t = w->t;
+	/* loaded each step even when inlined in a bounded loop (compat build): from a value
+	 * clang kept in a register, the verifier would see a new range on every pass */
+	__u32 off = *(volatile __u32 *)&sc->off, len = *(volatile __u32 *)&sc->len;
 	__u16 nla_len, nla_type;
 	__u8 *p;
 
@@ -247,11 +246,11 @@ GB_LOOP_STEP gb_nl_attr_step(__u64 i, void *ctx)
 	if (nla_len < 4 || off + nla_len > len)
 		return 1;
 	if (nla_type == GB_IFLA_NET_NS_PID && nla_len >= 8) {
-		r->ns_pid = *(__u32 *)(p + 4);
-		r->has_pid = 1;
+		t->ns_pid = *(__u32 *)(p + 4);
+		t->has_pid = 1;
 	} else if (nla_type == GB_IFLA_NET_NS_FD && nla_len >= 8) {
-		r->ns_fd = *(__s32 *)(p + 4);
-		r->has_fd = 1;
+		t->ns_fd = *(__s32 *)(p + 4);
+		t->has_fd = 1;
 	} else if (nla_type == GB_IFLA_IFNAME) {
 		sc->name_off = off + 4;
 		sc->name_len = nla_len - 4; /* with the NUL */
@@ -317,8 +316,17 @@ int gb_nl_parse(__u32 sys, __u64 a1, __u64 a2, struct gb_nl_req *r)
 	sc->off = 32;
 	sc->name_off = sc->name_len = 0;
 	w.sc = sc;
-	w.r = r;
+#ifdef GB_NO_BPF_LOOP
+	/* into the map value, which the verifier does not track: the bounded loop's exits
+	 * then go on as one state, not one per combination of attributes found */
+	__builtin_memset(&sc->target, 0, sizeof(sc->target));
+	w.t = &sc->target;
 	GB_LOOP(GB_NL_ATTRS_MAX, gb_nl_attr_step, &w);
+	r->t = sc->target;
+#else
+	w.t = &r->t;
+	GB_LOOP(GB_NL_ATTRS_MAX, gb_nl_attr_step, &w);
+#endif
 	if (sc->name_len) {
 		/* the buffer's slack keeps all 16 bytes inside; what is past the NUL is
 		 * masked out rather than cleared (a byte loop costs the verifier dearly) */
@@ -326,7 +334,7 @@ int gb_nl_parse(__u32 sys, __u64 a1, __u64 a2, struct gb_nl_req *r)
 				      &sc->buf[sc->name_off & (GB_NL_BUF - 1)]);
 		gb_name_mask(sc->name_len, r->mask);
 	}
-	return r->has_pid || r->has_fd ? 0 : -1;
+	return r->t.has_pid || r->t.has_fd ? 0 : -1;
 }
 
 /* sys_enter of sendto(fd, buf, len, ...) or sendmsg(fd, msg, flags): a0..a2 */
@@ -354,7 +362,7 @@ static __always_inline int gb_netdev_nl_enter(__u32 sys, __u64 a0, __u64 a1, __u
 	gb_start_read(dev, &s);
 	s.sk = (__u64)sk;
 	s.seq = r.seq;
-	s.target_netns = r.has_fd ? gb_fd_ino(task, r.ns_fd) : 0;
+	s.target_netns = r.t.has_fd ? gb_fd_ino(task, r.t.ns_fd) : 0;
 	id = bpf_get_current_pid_tgid();
 	bpf_map_update_elem(&gb_netdev_inflight, &id, &s, BPF_ANY);
 	return 0;
