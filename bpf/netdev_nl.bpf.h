@@ -53,14 +53,13 @@ static __always_inline __u32 gb_fd_ino(struct task_struct *task, int fd)
 
 /*
  * n steps of cb(i, ctx) until one returns 1. With bpf_loop (v5.17) the verifier checks
- * cb a few times, until its state repeats, instead of once per step; older kernels run
- * the same steps in a bounded loop (libbpf resolves the test at load, and the verifier
- * skips the branch not taken). Before v5.13 the verifier refuses the callback's address
- * even there: those kernels load the compat build (GB_NO_BPF_LOOP, bpf/ns_compat.bpf.c),
- * the bounded loop alone with the steps inlined. cb keeps its state in ctx or in map
- * values, never in counters the verifier would see change. Callbacks sit in .text, which
- * libbpf relocates on every start even when nothing calls them: they read no kernel
- * struct by CO-RE, their callers resolve the offsets.
+ * cb a few times, until its state repeats, instead of once per step. Kernels without it
+ * load the compat build (GB_NO_BPF_LOOP, bpf/ns_compat.bpf.c): the same steps inlined in
+ * a bounded loop, as before v5.13 the verifier refuses a callback's address even in a
+ * branch never taken. cb keeps its state in ctx or in map values, never in counters the
+ * verifier would see change. Callbacks sit in .text, which libbpf relocates on every
+ * start even when nothing calls them: they read no kernel struct by CO-RE, their callers
+ * resolve the offsets.
  */
 #ifdef GB_NO_BPF_LOOP
 #define GB_LOOP_STEP static __always_inline long
@@ -72,16 +71,7 @@ static __always_inline __u32 gb_fd_ino(struct task_struct *task, int fd)
 	} while (0)
 #else
 #define GB_LOOP_STEP static long
-#define GB_LOOP(n, cb, ctx)								\
-	do {										\
-		if (bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_loop)) {	\
-			bpf_loop((n), (cb), (ctx), 0);					\
-		} else {								\
-			for (int __i = 0; __i < (n); __i++)				\
-				if ((cb)(__i, (ctx)))					\
-					break;						\
-		}									\
-	} while (0)
+#define GB_LOOP(n, cb, ctx) bpf_loop((n), (cb), (ctx), 0)
 #endif
 
 /* The walk of an ifindex hash chain: node_off is index_hlist's offset in struct

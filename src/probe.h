@@ -52,8 +52,8 @@ void gb_features_free(struct gb_features *f);
 /* Parse GLASSBOX_PROBE_DISABLE-style lists ("tp_btf,raw_tp,btf") into a mask. */
 int gb_probe_disable_parse(const char *list, uint32_t *mask);
 
-/* Does this kernel BTF's enum bpf_func_id have BPF_FUNC_loop? The same test as the
- * default build's CO-RE check (bpf/netdev_nl.bpf.h). */
+/* Does this kernel BTF's enum bpf_func_id have BPF_FUNC_loop (v5.17)? Without it the
+ * syscall boundary programs' default build does not load. */
 int gb_btf_has_bpf_loop(const struct gb_btf_view *v);
 
 /* Does the kernel have this tracepoint (as a BTF typedef btf_trace_<tp>, or in tracefs)? */
