@@ -54,7 +54,8 @@ BPF_OBJS    := $(OUT)/bpf/maps.bpf.o \
 	$(filter-out $(OUT)/bpf/maps.bpf.o,$(patsubst bpf/%.bpf.c,$(OUT)/bpf/%.bpf.o,$(BPF_SRCS)))
 # The process and signal handlers are compiled twice: alone, with probe reads, for their
 # raw_tp and tracepoint programs, and in bpf/typed.bpf.c, with plain loads, for tp_btf
-# (bpf/read.bpf.h).
+# (bpf/read.bpf.h). The syscall boundary programs are compiled twice too, with and without
+# bpf_loop (bpf/ns_compat.bpf.c includes bpf/ns.bpf.c).
 BPF_TWICE   := process signal
 SKEL        := $(OUT)/glassbox.skel.h
 

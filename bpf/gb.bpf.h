@@ -481,10 +481,27 @@ static __always_inline void gb_submit(void *e)
 #define GB_EMIT_RAW 1
 #endif
 
+/*
+ * The syscall boundary programs (bpf/ns.bpf.c) are compiled twice as well: as they are,
+ * and in bpf/ns_compat.bpf.c with GB_NO_BPF_LOOP, for kernels without bpf_loop
+ * (netdev_nl.bpf.h). GB_PROG(name) gives that build's programs a _compat suffix, so
+ * both link into the one object.
+ */
+#ifdef GB_NO_BPF_LOOP
+#define GB_PROG_SUFFIX _compat
+#else
+#define GB_PROG_SUFFIX
+#endif
+#define GB_PASTE_(a, b) a##b
+#define GB_PASTE(a, b) GB_PASTE_(a, b)
+#define GB_PROG(name) GB_PASTE(name, GB_PROG_SUFFIX)
+/* BPF_PROG pastes its name: expand GB_PROG() first */
+#define GB_BPF_PROG(name, ...) BPF_PROG(name, ##__VA_ARGS__)
+
 #if GB_EMIT_BTF
 #define GB_TP_BTF(tp, body, ...)                                        \
 	SEC("tp_btf/" #tp)                                              \
-	int BPF_PROG(gb_btf_##tp, ##__VA_ARGS__)                        \
+	int GB_BPF_PROG(GB_PROG(gb_btf_##tp), ##__VA_ARGS__)            \
 	{                                                               \
 		const __u32 gb_method = GB_METHOD_TP_BTF;               \
 		return body;                                            \
@@ -496,7 +513,7 @@ static __always_inline void gb_submit(void *e)
 #if GB_EMIT_RAW
 #define GB_TP_RAW(tp, body, ...)                                        \
 	SEC("raw_tp/" #tp)                                              \
-	int BPF_PROG(gb_raw_##tp, ##__VA_ARGS__)                        \
+	int GB_BPF_PROG(GB_PROG(gb_raw_##tp), ##__VA_ARGS__)            \
 	{                                                               \
 		const __u32 gb_method = GB_METHOD_RAW_TP;               \
 		return body;                                            \

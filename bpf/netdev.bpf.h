@@ -74,6 +74,14 @@ struct gb_netdev_reqs_map {
 	__uint(max_entries, 256 * 1024);
 };
 
+/* The namespace a request moves a device to; zero fields were absent. */
+struct gb_nl_target {
+	__u32 ns_pid;
+	__s32 ns_fd;
+	__u32 has_pid;
+	__u32 has_fd;
+};
+
 /* Scratch for the request being parsed: too big for the stack. */
 struct gb_nl_scratch {
 	__u8 buf[GB_NL_BUF + 64]; /* slack so a read at a masked offset stays inside */
@@ -81,6 +89,7 @@ struct gb_nl_scratch {
 	 * its bpf_loop callback then looks the same on every pass and is checked once */
 	__u32 off, len; /* next attribute; end of the message */
 	__u32 name_off, name_len; /* IFLA_IFNAME's payload, with its NUL */
+	struct gb_nl_target target; /* the compat build's walk finds it here */
 };
 
 struct gb_netdev_scratch_map {

@@ -53,24 +53,26 @@ static __always_inline __u32 gb_fd_ino(struct task_struct *task, int fd)
 
 /*
  * n steps of cb(i, ctx) until one returns 1. With bpf_loop (v5.17) the verifier checks
- * cb a few times, until its state repeats, instead of once per step; older kernels run
- * the same steps in a bounded loop (libbpf resolves the test at load, and the verifier
- * skips the branch not taken; before v5.13 it refuses the callback's address even
- * there, but gb_nl_parse's pointer argument already needs v5.12). cb keeps its state
- * in ctx or in map values, never in counters the verifier would see change. Callbacks
- * sit in .text, which libbpf relocates on every start even when nothing calls them:
- * they read no kernel struct by CO-RE, their callers resolve the offsets.
+ * cb a few times, until its state repeats, instead of once per step. Kernels without it
+ * load the compat build (GB_NO_BPF_LOOP, bpf/ns_compat.bpf.c): the same steps inlined in
+ * a bounded loop, as before v5.13 the verifier refuses a callback's address even in a
+ * branch never taken. cb keeps its state in ctx or in map values, never in counters the
+ * verifier would see change. Callbacks sit in .text, which libbpf relocates on every
+ * start even when nothing calls them: they read no kernel struct by CO-RE, their callers
+ * resolve the offsets.
  */
-#define GB_LOOP(n, cb, ctx)								\
-	do {										\
-		if (bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_loop)) {	\
-			bpf_loop((n), (cb), (ctx), 0);					\
-		} else {								\
-			for (int __i = 0; __i < (n); __i++)				\
-				if ((cb)(__i, (ctx)))					\
-					break;						\
-		}									\
+#ifdef GB_NO_BPF_LOOP
+#define GB_LOOP_STEP static __always_inline long
+#define GB_LOOP(n, cb, ctx)							\
+	do {									\
+		for (int __i = 0; __i < (n); __i++)				\
+			if ((cb)(__i, (ctx)))					\
+				break;						\
 	} while (0)
+#else
+#define GB_LOOP_STEP static long
+#define GB_LOOP(n, cb, ctx) bpf_loop((n), (cb), (ctx), 0)
+#endif
 
 /* The walk of an ifindex hash chain: node_off is index_hlist's offset in struct
  * net_device, key_off ifindex's, next_off hlist_node.next's. */
@@ -81,7 +83,7 @@ struct gb_dev_index_walk {
 	__s32 ifindex;
 };
 
-static long gb_dev_index_step(__u64 i, void *ctx)
+GB_LOOP_STEP gb_dev_index_step(__u64 i, void *ctx)
 {
 	struct gb_dev_index_walk *w = ctx;
 	__u64 dev = w->pos - w->node_off, next = 0;
@@ -127,7 +129,7 @@ struct gb_dev_name_walk {
 	__u64 name[2], mask[2];
 };
 
-static long gb_dev_name_step(__u64 i, void *ctx)
+GB_LOOP_STEP gb_dev_name_step(__u64 i, void *ctx)
 {
 	struct gb_dev_name_walk *w = ctx;
 	__u64 next = 0, n[2];
@@ -169,14 +171,11 @@ static __always_inline struct net_device *gb_dev_by_name(struct net *net, const 
 
 /* What a request asks for; zero fields were absent. */
 struct gb_nl_req {
+	struct gb_nl_target t; /* first, so that &r->t costs the default build nothing */
 	__u32 seq;
 	__s32 ifindex;
 	__u64 name[2]; /* IFLA_IFNAME: the device (ifindex 0) or its new name; bytes past */
 	__u64 mask[2]; /* its NUL are junk: mask has 0xff for each byte up to the NUL */
-	__u32 ns_pid;
-	__s32 ns_fd;
-	__u32 has_pid;
-	__u32 has_fd;
 };
 
 /* The uapi layouts of a sendmsg's message header and iovec (64-bit), as read from user
@@ -213,16 +212,18 @@ static __always_inline void gb_name_mask(__u32 len, __u64 *mask)
 
 struct gb_nl_walk {
 	struct gb_nl_scratch *sc; /* the request, and where the walk is in it */
-	struct gb_nl_req *r;
+	struct gb_nl_target *t;   /* what it found */
 };
 
 /* One attribute of the request, at sc->off; 1 past the last. */
-static long gb_nl_attr_step(__u64 i, void *ctx)
+GB_LOOP_STEP gb_nl_attr_step(__u64 i, void *ctx)
 {
 	struct gb_nl_walk *w = ctx;
 	struct gb_nl_scratch *sc = w->sc;
-	struct gb_nl_req *r = w->r;
-	__u32 off = sc->off, len = sc->len;
+	struct gb_nl_target *t = w->t;
+	/* loaded each step even when inlined in a bounded loop (compat build): from a value
+	 * clang kept in a register, the verifier would see a new range on every pass */
+	__u32 off = *(volatile __u32 *)&sc->off, len = *(volatile __u32 *)&sc->len;
 	__u16 nla_len, nla_type;
 	__u8 *p;
 
@@ -235,11 +236,11 @@ static long gb_nl_attr_step(__u64 i, void *ctx)
 	if (nla_len < 4 || off + nla_len > len)
 		return 1;
 	if (nla_type == GB_IFLA_NET_NS_PID && nla_len >= 8) {
-		r->ns_pid = *(__u32 *)(p + 4);
-		r->has_pid = 1;
+		t->ns_pid = *(__u32 *)(p + 4);
+		t->has_pid = 1;
 	} else if (nla_type == GB_IFLA_NET_NS_FD && nla_len >= 8) {
-		r->ns_fd = *(__s32 *)(p + 4);
-		r->has_fd = 1;
+		t->ns_fd = *(__s32 *)(p + 4);
+		t->has_fd = 1;
 	} else if (nla_type == GB_IFLA_IFNAME) {
 		sc->name_off = off + 4;
 		sc->name_len = nla_len - 4; /* with the NUL */
@@ -251,10 +252,16 @@ static long gb_nl_attr_step(__u64 i, void *ctx)
 /*
  * Read and parse the first netlink message of a sendmsg/sendto; 0 if it is a move
  * request. A global function: the verifier checks it once, on its own, instead of once
- * per path into it, which halved the time it took over the entry program. Only
- * bpf/ns.bpf.c includes this file, so it is defined once.
+ * per path into it, which halved the time it took over the entry program. Defined once,
+ * by the default build of bpf/ns.bpf.c (the only includer): the compat build inlines
+ * it, as a global function's pointer argument needs v5.12.
  */
-__noinline int gb_nl_parse(__u32 sys, __u64 a1, __u64 a2, struct gb_nl_req *r)
+#ifdef GB_NO_BPF_LOOP
+static __always_inline
+#else
+__noinline
+#endif
+int gb_nl_parse(__u32 sys, __u64 a1, __u64 a2, struct gb_nl_req *r)
 {
 	struct gb_nl_scratch *sc;
 	struct gb_user_msghdr mh;
@@ -299,8 +306,17 @@ __noinline int gb_nl_parse(__u32 sys, __u64 a1, __u64 a2, struct gb_nl_req *r)
 	sc->off = 32;
 	sc->name_off = sc->name_len = 0;
 	w.sc = sc;
-	w.r = r;
+#ifdef GB_NO_BPF_LOOP
+	/* into the map value, which the verifier does not track: the bounded loop's exits
+	 * then go on as one state, not one per combination of attributes found */
+	__builtin_memset(&sc->target, 0, sizeof(sc->target));
+	w.t = &sc->target;
 	GB_LOOP(GB_NL_ATTRS_MAX, gb_nl_attr_step, &w);
+	r->t = sc->target;
+#else
+	w.t = &r->t;
+	GB_LOOP(GB_NL_ATTRS_MAX, gb_nl_attr_step, &w);
+#endif
 	if (sc->name_len) {
 		/* the buffer's slack keeps all 16 bytes inside; what is past the NUL is
 		 * masked out rather than cleared (a byte loop costs the verifier dearly) */
@@ -308,7 +324,7 @@ __noinline int gb_nl_parse(__u32 sys, __u64 a1, __u64 a2, struct gb_nl_req *r)
 				      &sc->buf[sc->name_off & (GB_NL_BUF - 1)]);
 		gb_name_mask(sc->name_len, r->mask);
 	}
-	return r->has_pid || r->has_fd ? 0 : -1;
+	return r->t.has_pid || r->t.has_fd ? 0 : -1;
 }
 
 /* sys_enter of sendto(fd, buf, len, ...) or sendmsg(fd, msg, flags): a0..a2 */
@@ -336,7 +352,7 @@ static __always_inline int gb_netdev_nl_enter(__u32 sys, __u64 a0, __u64 a1, __u
 	gb_start_read(dev, &s);
 	s.sk = (__u64)sk;
 	s.seq = r.seq;
-	s.target_netns = r.has_fd ? gb_fd_ino(task, r.ns_fd) : 0;
+	s.target_netns = r.t.has_fd ? gb_fd_ino(task, r.t.ns_fd) : 0;
 	id = bpf_get_current_pid_tgid();
 	bpf_map_update_elem(&gb_netdev_inflight, &id, &s, BPF_ANY);
 	return 0;

@@ -13,8 +13,12 @@
  * filter. sys_enter keeps what sys_exit needs (arguments, namespaces before) in a map
  * keyed by thread, for setns and unshare only; the failure paths read the arguments
  * from the saved registers at exit.
+ *
+ * Compiled twice: alone, and in ns_compat.bpf.c for kernels without bpf_loop
+ * (netdev_nl.bpf.h); what both builds share is defined in maps.bpf.c (ns.bpf.h).
  */
 #include "gb.bpf.h"
+#include "ns.bpf.h"
 #include "netdev_nl.bpf.h"
 
 #define GB_CSIGNAL 0xffULL
@@ -23,30 +27,6 @@
 #define GB_CLONE_NEWNET 0x40000000U
 #define GB_NSFS_MAGIC 0x6e736673UL
 #define GB_PIDFS_MAGIC 0x50494446UL
-
-/* syscall number -> enum gb_syscall; filled by user space from <sys/syscall.h> */
-const volatile __u8 gb_sys_class[GB_SYSCALL_NR_MAX] = {};
-
-/* What sys_enter saw of a setns or unshare, until the same thread's sys_exit. */
-struct gb_sys_start {
-	__u32 sys;              /* enum gb_syscall */
-	__s32 fd;               /* setns */
-	__u64 arg;              /* setns: nstype; unshare: flags */
-	__u32 fd_nstype;
-	__u32 target_ino;
-	__u32 target_pid;       /* setns through a pidfd */
-	__u32 pad;
-	struct gb_ns_filter f;  /* the filter entry that made it traced */
-	struct gb_nsset before;
-};
-
-/* LRU: a thread killed inside the syscall never reaches sys_exit; its entry ages out. */
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 4096);
-	__type(key, __u32); /* host TID */
-	__type(value, struct gb_sys_start);
-} gb_sys_inflight SEC(".maps");
 
 static __always_inline __u32 gb_sys_of(long nr)
 {
@@ -403,7 +383,7 @@ GB_TP_VARIANTS(sys_exit,
  * the registers come from bpf_task_pt_regs(), fetched only for a watched syscall.
  */
 SEC("tracepoint/raw_syscalls/sys_enter")
-int gb_tp_sys_enter(struct trace_event_raw_sys_enter *ctx)
+int GB_PROG(gb_tp_sys_enter)(struct trace_event_raw_sys_enter *ctx)
 {
 	long nr = BPF_CORE_READ(ctx, id);
 
@@ -415,7 +395,7 @@ int gb_tp_sys_enter(struct trace_event_raw_sys_enter *ctx)
 }
 
 SEC("tracepoint/raw_syscalls/sys_exit")
-int gb_tp_sys_exit(struct trace_event_raw_sys_exit *ctx)
+int GB_PROG(gb_tp_sys_exit)(struct trace_event_raw_sys_exit *ctx)
 {
 	long nr = BPF_CORE_READ(ctx, id);
 

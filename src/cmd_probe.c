@@ -28,10 +28,10 @@ static void print_netdev(const struct gb_features *f)
 		       gb_method_name(p.method), gb_netdev_fn_names[p.fn]);
 		break;
 	case GB_METHOD_NETLINK:
-		printf("  %-16s %s (rtnetlink requests at %s sys_enter/sys_exit, confirmed by "
+		printf("  %-16s %s (rtnetlink requests at %s sys_enter/sys_exit%s, confirmed by "
 		       "RTM_DELLINK/RTM_NEWLINK notifications)\n",
 		       gb_kind_name(GB_EV_NETDEV_MOVE), gb_method_name(p.method),
-		       gb_method_name(p.syscall_tp));
+		       gb_method_name(p.syscall_tp), f->have_bpf_loop ? "" : " without bpf_loop");
 		break;
 	default:
 		printf("  %-16s unavailable\n", gb_kind_name(GB_EV_NETDEV_MOVE));
@@ -51,6 +51,11 @@ int gb_cmd_probe(void)
 		return GB_EXIT_FAILURE;
 	printf("kernel BTF: %s\n", f.have_btf ? "yes (/sys/kernel/btf/vmlinux)" : f.btf_why);
 	printf("tracefs: %s\n", f.tracefs[0] ? f.tracefs : "not mounted");
+	if (f.have_bpf_loop)
+		printf("bpf_loop: yes\n");
+	else
+		printf("bpf_loop: no: %s; the syscall boundary programs are the compat build\n",
+		       f.bpf_loop_why);
 	printf("\nattach mechanisms:\n");
 	for (uint32_t m = 1; m < GB_METHOD_MAX; m++)
 		printf("  %-11s %s%s\n", gb_method_name(m), f.mech[m].ok ? "yes" : "no: ",
@@ -58,13 +63,17 @@ int gb_cmd_probe(void)
 	printf("\nevents:\n");
 	n = gb_observe_choose(&f, choice, GB_ARRAY_SIZE(choice));
 	for (size_t i = 0; i < n; i++) {
+		/* the syscall boundary without bpf_loop: name the compat build's program */
+		const char *compat = choice[i].compat ? choice[i].prog : NULL;
+
 		for (uint32_t k = 1; k < GB_EV_KIND_MAX; k++) {
 			if (!(choice[i].kinds & (1u << k)))
 				continue;
-			printf("  %-16s %s (%s)\n", gb_kind_name(k),
+			printf("  %-16s %s (%s%s%s)\n", gb_kind_name(k),
 			       choice[i].tp.method ? gb_method_name(choice[i].tp.method)
 						   : "unavailable",
-			       choice[i].tp.tp);
+			       choice[i].tp.tp, compat ? "; without bpf_loop: " : "",
+			       compat ? compat : "");
 			for (uint32_t m = GB_METHOD_TP_BTF;
 			     m <= GB_METHOD_TRACEPOINT && m != choice[i].tp.method; m++)
 				printf("  %-16s   not %s: %s\n", "", gb_method_name(m),

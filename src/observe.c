@@ -64,6 +64,23 @@ static const struct family {
 
 #define N_FAMILIES GB_ARRAY_SIZE(families)
 
+/* The syscall boundary's programs as built for kernels without bpf_loop
+ * (bpf/ns_compat.bpf.c), loaded in place of the families' own there. */
+static const struct family compat_families[] = {
+	{ .tp = "sys_enter", .btf_prog = "gb_btf_sys_enter_compat",
+	  .raw_prog = "gb_raw_sys_enter_compat", .tp_prog = "gb_tp_sys_enter_compat" },
+	{ .tp = "sys_exit", .btf_prog = "gb_btf_sys_exit_compat",
+	  .raw_prog = "gb_raw_sys_exit_compat", .tp_prog = "gb_tp_sys_exit_compat" },
+};
+
+static const struct family *compat_of(const struct family *fam)
+{
+	for (size_t i = 0; i < GB_ARRAY_SIZE(compat_families); i++)
+		if (!strcmp(compat_families[i].tp, fam->tp))
+			return &compat_families[i];
+	return NULL;
+}
+
 struct gb_observer {
 	struct glassbox_bpf *skel;
 	struct ring_buffer *rb;
@@ -83,6 +100,8 @@ size_t gb_observe_choose(const struct gb_features *f, struct gb_family_choice *c
 
 	for (size_t i = 0; i < N_FAMILIES && n < max; i++, n++) {
 		const struct family *fam = &families[i];
+		/* the syscall boundary's compat build, on a kernel without bpf_loop */
+		const struct family *progs = f->have_bpf_loop ? NULL : compat_of(fam);
 		struct gb_family_choice *c = &choices[n];
 
 		memset(c, 0, sizeof(*c));
@@ -92,6 +111,14 @@ size_t gb_observe_choose(const struct gb_features *f, struct gb_family_choice *c
 		c->tp.category = fam->category;
 		gb_tp_choose(f, gb_tp_exists_btf(f, fam->tp),
 			     gb_tp_exists_tracefs(f, fam->category, fam->tp), &c->tp);
+		c->compat = progs != NULL;
+		if (!progs)
+			progs = fam;
+		switch (c->tp.method) {
+		case GB_METHOD_TP_BTF: c->prog = progs->btf_prog; break;
+		case GB_METHOD_RAW_TP: c->prog = progs->raw_prog; break;
+		case GB_METHOD_TRACEPOINT: c->prog = progs->tp_prog; break;
+		}
 	}
 	return n;
 }
@@ -254,17 +281,12 @@ int gb_observer_open(struct gb_observer **out, const struct gb_observe_opts *o,
 	}
 	for (size_t i = 0; i < N_FAMILIES; i++) {
 		const struct family *fam = &families[i];
-		const char *prog = NULL;
 
 		if (fam->always != GB_FAMILY_ALWAYS && !(o->kind_mask & fam->kinds) &&
 		    !(fam->always == GB_FAMILY_SYSCALL &&
 		      (o->follow_netns || ob->netdev.method == GB_METHOD_NETLINK)))
 			continue;
-		switch (choice[i].tp.method) {
-		case GB_METHOD_TP_BTF: prog = fam->btf_prog; break;
-		case GB_METHOD_RAW_TP: prog = fam->raw_prog; break;
-		case GB_METHOD_TRACEPOINT: prog = fam->tp_prog; break;
-		default: {
+		if (!choice[i].prog) {
 			const char *why = choice[i].tp.why_not[GB_METHOD_TRACEPOINT];
 
 			gb_err("no way to attach to %s on this kernel: %s", fam->tp,
@@ -272,8 +294,9 @@ int gb_observer_open(struct gb_observer **out, const struct gb_observe_opts *o,
 			err = -ENOTSUP;
 			goto fail;
 		}
-		}
-		err = set_autoload(obj, prog, true);
+		if (choice[i].compat)
+			gb_dbg("%s: %s (%s)", fam->tp, choice[i].prog, f->bpf_loop_why);
+		err = set_autoload(obj, choice[i].prog, true);
 		if (err)
 			goto fail;
 	}

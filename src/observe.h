@@ -30,6 +30,8 @@ struct gb_family_choice {
 	uint32_t kinds;          /* mask of event kinds it produces */
 	int always;              /* needed even when its kinds are filtered out */
 	struct gb_tp_choice tp;
+	const char *prog;        /* the BPF program to load, NULL when tp.method is none */
+	int compat;              /* prog is of the build without bpf_loop */
 };
 
 /* Fill choices[] for every family; returns how many (at most max). */

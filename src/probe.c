@@ -180,6 +180,10 @@ int gb_probe_disable_parse(const char *list, uint32_t *mask)
 			*mask |= GB_PROBE_DISABLE_CORE_BTF;
 			continue;
 		}
+		if (!strcmp(tok, "bpf_loop")) {
+			*mask |= GB_PROBE_DISABLE_BPF_LOOP;
+			continue;
+		}
 		for (m = 1; m < GB_METHOD_MAX; m++)
 			if (!strcmp(tok, gb_method_name(m)))
 				break;
@@ -187,6 +191,21 @@ int gb_probe_disable_parse(const char *list, uint32_t *mask)
 			return -EINVAL;
 		*mask |= 1u << m;
 	}
+	return 0;
+}
+
+int gb_btf_has_bpf_loop(const struct gb_btf_view *v)
+{
+	int id = gb_btf_view_find(v, "bpf_func_id", BTF_KIND_ENUM);
+	const struct btf_type *t = id > 0 ? gb_btf_view_type(v, id) : NULL;
+	const struct btf_enum *e;
+
+	if (!t)
+		return 0;
+	e = btf_enum(t);
+	for (uint16_t i = 0; i < btf_vlen(t); i++)
+		if (!strcmp(gb_btf_view_str(v, e[i].name_off), "BPF_FUNC_loop"))
+			return 1;
 	return 0;
 }
 
@@ -198,7 +217,7 @@ int gb_features_probe(struct gb_features *f)
 	memset(f, 0, sizeof(*f));
 	if (gb_probe_disable_parse(dis, &f->disabled)) {
 		gb_err("GLASSBOX_PROBE_DISABLE: unknown method in '%s' (expected tp_btf, raw_tp, "
-		       "tracepoint, fentry, kprobe, netlink, btf, core_btf)", dis);
+		       "tracepoint, fentry, kprobe, netlink, btf, core_btf, bpf_loop)", dis);
 		return -EINVAL;
 	}
 	find_tracefs(f);
@@ -215,6 +234,14 @@ int gb_features_probe(struct gb_features *f)
 			f->have_btf = 1;
 		}
 	}
+	if (f->disabled & GB_PROBE_DISABLE_BPF_LOOP)
+		snprintf(f->bpf_loop_why, GB_WHY_LEN, "disabled by GLASSBOX_PROBE_DISABLE");
+	else if (!f->have_btf)
+		snprintf(f->bpf_loop_why, GB_WHY_LEN, "%s", f->btf_why);
+	else if (!gb_btf_has_bpf_loop(&f->vmlinux))
+		snprintf(f->bpf_loop_why, GB_WHY_LEN, "kernel has no bpf_loop helper (v5.17)");
+	else
+		f->have_bpf_loop = 1;
 	for (uint32_t m = 1; m < GB_METHOD_MAX; m++) {
 		struct gb_mech_status *st = &f->mech[m];
 

@@ -25,12 +25,18 @@ struct gb_features {
 	struct gb_mech_status mech[GB_METHOD_MAX];
 	char tracefs[64];                 /* where tracefs is mounted, "" if nowhere */
 	struct gb_btf_view vmlinux;       /* the kernel's BTF, when have_btf */
+	/* bpf_loop (v5.17): without it the syscall boundary programs' compat build loads
+	 * (bpf/ns_compat.bpf.c) */
+	int have_bpf_loop;
+	char bpf_loop_why[GB_WHY_LEN];
 	uint32_t disabled;                /* bit per gb_method forced off, bit 31: btf */
 };
 
 #define GB_PROBE_DISABLE_BTF (1u << 31)
 /* relocate against the kernel's whole BTF, not a reduced copy (src/core_btf.h) */
 #define GB_PROBE_DISABLE_CORE_BTF (1u << 30)
+/* load the syscall boundary programs' compat build, as on a kernel without bpf_loop */
+#define GB_PROBE_DISABLE_BPF_LOOP (1u << 29)
 
 /* One tracepoint-based event family and the method chosen for it. */
 struct gb_tp_choice {
@@ -45,6 +51,10 @@ void gb_features_free(struct gb_features *f);
 
 /* Parse GLASSBOX_PROBE_DISABLE-style lists ("tp_btf,raw_tp,btf") into a mask. */
 int gb_probe_disable_parse(const char *list, uint32_t *mask);
+
+/* Does this kernel BTF's enum bpf_func_id have BPF_FUNC_loop (v5.17)? Without it the
+ * syscall boundary programs' default build does not load. */
+int gb_btf_has_bpf_loop(const struct gb_btf_view *v);
 
 /* Does the kernel have this tracepoint (as a BTF typedef btf_trace_<tp>, or in tracefs)? */
 int gb_tp_exists_btf(const struct gb_features *f, const char *tp);

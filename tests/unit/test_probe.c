@@ -4,8 +4,11 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
+#include <bpf/btf.h>
+#include "observe.h"
 #include "probe.h"
 
 static struct gb_features kernel(int tp_btf, int raw_tp, int tracepoint)
@@ -83,9 +86,109 @@ static void probe_disable_parse__names__mask(void **state)
 	assert_int_equal(m, 1u << GB_METHOD_TP_BTF | 1u << GB_METHOD_RAW_TP | GB_PROBE_DISABLE_BTF);
 	assert_int_equal(gb_probe_disable_parse("core_btf", &m), 0);
 	assert_int_equal(m, GB_PROBE_DISABLE_CORE_BTF);
+	assert_int_equal(gb_probe_disable_parse("tp_btf,bpf_loop", &m), 0);
+	assert_int_equal(m, 1u << GB_METHOD_TP_BTF | GB_PROBE_DISABLE_BPF_LOOP);
+	assert_int_not_equal(gb_probe_disable_parse("loop", &m), 0);
 	assert_int_equal(gb_probe_disable_parse("", &m), 0);
 	assert_int_equal(m, 0);
 	assert_int_not_equal(gb_probe_disable_parse("tp_btf,uprobe", &m), 0);
+}
+
+/*
+ * A kernel's BTF with a typed tracepoint for every family glassbox attaches to, and enum
+ * bpf_func_id as a kernel without (loop 0) or with (loop 1) bpf_loop has it; loop -1:
+ * BPF_FUNC_loop only in an enum of another name.
+ */
+static struct btf *kernel_btf(int loop)
+{
+	static const char *const tps[] = { "task_newtask", "sched_process_exec",
+					   "sched_process_exit", "signal_generate",
+					   "signal_deliver", "sys_enter", "sys_exit" };
+	struct btf *b = btf__new_empty();
+	char name[64];
+	int s32;
+
+	assert_non_null(b);
+	s32 = btf__add_int(b, "int", 4, BTF_INT_SIGNED);
+	for (size_t i = 0; i < sizeof(tps) / sizeof(tps[0]); i++) {
+		snprintf(name, sizeof(name), "btf_trace_%s", tps[i]);
+		assert_true(btf__add_typedef(b, name, s32) > 0);
+	}
+	assert_true(btf__add_enum(b, loop < 0 ? "bpf_cmd" : "bpf_func_id", 4) > 0);
+	assert_int_equal(btf__add_enum_value(b, "BPF_FUNC_unspec", 0), 0);
+	assert_int_equal(btf__add_enum_value(b, "BPF_FUNC_map_lookup_elem", 1), 0);
+	if (loop)
+		assert_int_equal(btf__add_enum_value(b, "BPF_FUNC_loop", 181), 0);
+	return b;
+}
+
+static void view_of(struct gb_btf_view *v, const struct btf *b)
+{
+	uint32_t size;
+	const void *raw = btf__raw_data(b, &size);
+
+	assert_non_null(raw);
+	assert_int_equal(gb_btf_view_init(v, raw, size), 0);
+}
+
+static void btf_has_bpf_loop__enum_bpf_func_id__only_with_BPF_FUNC_loop(void **state)
+{
+	for (int loop = -1; loop <= 1; loop++) {
+		struct btf *b = kernel_btf(loop);
+		struct gb_btf_view v;
+
+		view_of(&v, b);
+		assert_int_equal(gb_btf_has_bpf_loop(&v), loop == 1);
+		gb_btf_view_close(&v);
+		btf__free(b);
+	}
+}
+
+/* What gb_observe_choose picks for the family of tracepoint tp on a kernel with raw_tp,
+ * tp_btf or not, bpf_loop or not: the program's name, with "+compat" when it is of the
+ * build without bpf_loop. */
+static char picked[64];
+
+static const char *choose_prog(int have_bpf_loop, int tp_btf, const char *tp)
+{
+	struct btf *b = kernel_btf(have_bpf_loop);
+	struct gb_features f = kernel(tp_btf, 1, 0);
+	struct gb_family_choice c[16];
+	size_t n;
+
+	view_of(&f.vmlinux, b);
+	f.have_bpf_loop = have_bpf_loop;
+	n = gb_observe_choose(&f, c, 16);
+	strcpy(picked, "no such family");
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(c[i].tp.tp, tp))
+			snprintf(picked, sizeof(picked), "%s%s", c[i].prog ? c[i].prog : "none",
+				 c[i].compat ? "+compat" : "");
+	gb_btf_view_close(&f.vmlinux);
+	btf__free(b);
+	return picked;
+}
+
+static void observe_choose__bpf_loop__default_programs(void **state)
+{
+	assert_string_equal(choose_prog(1, 1, "task_newtask"), "gb_btf_task_newtask");
+	assert_string_equal(choose_prog(1, 1, "sys_enter"), "gb_btf_sys_enter");
+	assert_string_equal(choose_prog(1, 1, "sys_exit"), "gb_btf_sys_exit");
+	assert_string_equal(choose_prog(1, 0, "sys_exit"), "gb_raw_sys_exit");
+}
+
+static void observe_choose__no_bpf_loop__compat_syscall_programs(void **state)
+{
+	assert_string_equal(choose_prog(0, 1, "sys_enter"), "gb_btf_sys_enter_compat+compat");
+	assert_string_equal(choose_prog(0, 1, "sys_exit"), "gb_btf_sys_exit_compat+compat");
+	/* only the syscall boundary has a compat build */
+	assert_string_equal(choose_prog(0, 1, "task_newtask"), "gb_btf_task_newtask");
+	assert_string_equal(choose_prog(0, 1, "signal_deliver"), "gb_btf_signal_deliver");
+	/* what a kernel before bpf_loop really gets: no tp_btf (bpf_rdonly_cast, v6.2) */
+	assert_string_equal(choose_prog(0, 0, "sys_enter"), "gb_raw_sys_enter_compat+compat");
+	assert_string_equal(choose_prog(0, 0, "sys_exit"), "gb_raw_sys_exit_compat+compat");
+	assert_string_equal(choose_prog(0, 0, "sched_process_exec"),
+			    "gb_raw_sched_process_exec");
 }
 
 int main(void)
@@ -97,6 +200,9 @@ int main(void)
 		cmocka_unit_test(tp_choose__only_tracefs_but_unmounted__none),
 		cmocka_unit_test(tp_choose__tracepoint_absent_everywhere__none),
 		cmocka_unit_test(probe_disable_parse__names__mask),
+		cmocka_unit_test(btf_has_bpf_loop__enum_bpf_func_id__only_with_BPF_FUNC_loop),
+		cmocka_unit_test(observe_choose__bpf_loop__default_programs),
+		cmocka_unit_test(observe_choose__no_bpf_loop__compat_syscall_programs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
