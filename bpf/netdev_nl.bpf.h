@@ -10,7 +10,6 @@
 
 #include "netdev.bpf.h"
 
-
 /* The struct sock behind fd when it is a NETLINK_ROUTE socket, else NULL. */
 static __always_inline struct sock *gb_rtnl_sock(struct task_struct *task, int fd)
 {
