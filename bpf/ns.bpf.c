@@ -113,26 +113,16 @@ static __always_inline const struct gb_ns_filter *gb_fd_ns(struct task_struct *t
 	return gb_ns_traced(s->target_ino, gb_ns_id(ns));
 }
 
-static __always_inline int gb_on_sys_enter(struct pt_regs *regs, long id, __u32 method)
+/* A setns or unshare entering: what sys_exit needs, kept for the thread. Its own function
+ * so that the record is zeroed only here: declared in gb_on_sys_enter, clang zeroed it
+ * before the class check, on every syscall of the machine. */
+static __noinline int gb_ns_enter(struct pt_regs *regs, __u32 sys)
 {
-	__u32 sys = gb_sys_of(id), tid;
-	struct task_struct *task;
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
 	const struct gb_ns_filter *f;
 	struct gb_sys_start s = {};
+	__u32 tid;
 
-	if (sys == GB_SYS_SENDTO || sys == GB_SYS_SENDMSG) {
-		if (!gb_cfg_netdev_netlink)
-			return 0;
-		return gb_netdev_nl_enter(sys, PT_REGS_PARM1_CORE_SYSCALL(regs),
-					  PT_REGS_PARM2_CORE_SYSCALL(regs),
-					  PT_REGS_PARM3_CORE_SYSCALL(regs));
-	}
-	if (sys != GB_SYS_SETNS && sys != GB_SYS_UNSHARE)
-		return 0;
-	if (!gb_kind_enabled(sys == GB_SYS_SETNS ? GB_EV_SETNS : GB_EV_UNSHARE) &&
-	    !(sys == GB_SYS_UNSHARE && gb_cfg_follow_netns))
-		return 0;
-	task = (struct task_struct *)bpf_get_current_task();
 	s.sys = sys;
 	f = gb_traced(task);
 	if (sys == GB_SYS_SETNS) { /* setns(fd, nstype) */
@@ -154,6 +144,25 @@ static __always_inline int gb_on_sys_enter(struct pt_regs *regs, long id, __u32 
 	tid = (__u32)bpf_get_current_pid_tgid();
 	bpf_map_update_elem(&gb_sys_inflight, &tid, &s, BPF_ANY);
 	return 0;
+}
+
+static __always_inline int gb_on_sys_enter(struct pt_regs *regs, long id, __u32 method)
+{
+	__u32 sys = gb_sys_of(id);
+
+	if (sys == GB_SYS_SENDTO || sys == GB_SYS_SENDMSG) {
+		if (!gb_cfg_netdev_netlink)
+			return 0;
+		return gb_netdev_nl_enter(sys, PT_REGS_PARM1_CORE_SYSCALL(regs),
+					  PT_REGS_PARM2_CORE_SYSCALL(regs),
+					  PT_REGS_PARM3_CORE_SYSCALL(regs));
+	}
+	if (sys != GB_SYS_SETNS && sys != GB_SYS_UNSHARE)
+		return 0;
+	if (!gb_kind_enabled(sys == GB_SYS_SETNS ? GB_EV_SETNS : GB_EV_UNSHARE) &&
+	    !(sys == GB_SYS_UNSHARE && gb_cfg_follow_netns))
+		return 0;
+	return gb_ns_enter(regs, sys);
 }
 
 /* Whether sys_enter kept an unshare (else a setns), read from the map value at each
