@@ -28,24 +28,17 @@
 #ifdef GB_FAST_READS
 extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
 
-/* Kernel BTF IDs, set by user space (include/glassbox/kernel_types.h says why); a type
- * read through that is missing here is a compile error. */
+/* Kernel BTF IDs, set by user space (include/glassbox/kernel_types.h says why); reading
+ * through a type that list lacks is a compile error. */
 extern const volatile __u32 gb_kernel_type_id[GB_KT_MAX];
 
+#define GB_KT_ASSOC(e, name) struct name *: GB_KT_##e,
+/* each kernel_types.h struct, then core_fixes.bpf.h's flavors of ns_common */
 #define gb_kernel_type(p)                                              \
-	_Generic((p),                                                  \
-		struct task_struct *: GB_KT_TASK_STRUCT,               \
-		struct pid *: GB_KT_PID,                               \
-		struct upid *: GB_KT_UPID,                             \
-		struct pid_namespace *: GB_KT_PID_NAMESPACE,           \
-		struct nsproxy *: GB_KT_NSPROXY,                       \
-		struct net *: GB_KT_NET,                               \
+	_Generic((p), GB_KERNEL_TYPES(GB_KT_ASSOC)                     \
 		struct ns_common___id *: GB_KT_NS_COMMON,              \
 		struct ns_common___new *: GB_KT_NS_COMMON,             \
-		struct ns_common___old *: GB_KT_NS_COMMON,             \
-		struct kernel_siginfo *: GB_KT_KERNEL_SIGINFO,         \
-		struct k_sigaction *: GB_KT_K_SIGACTION,               \
-		struct linux_binprm *: GB_KT_LINUX_BINPRM)
+		struct ns_common___old *: GB_KT_NS_COMMON)
 
 #define gb_untrusted(p) \
 	((typeof(p))bpf_rdonly_cast((p), gb_kernel_type_id[gb_kernel_type(p)]))
