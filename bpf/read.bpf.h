@@ -13,9 +13,15 @@
  *    through a trusted pointer makes the verifier search vmlinux BTF by name.
  *
  * Both are CO-RE: vmlinux.h marks every struct preserve_access_index. probe.c uses the
- * tp_btf programs only on kernels that have bpf_rdonly_cast; the extern is weak so the
- * object still opens on the others. The struct flavors core_fixes.bpf.h reads through
- * are defined before this file is included.
+ * tp_btf programs only on kernels that have bpf_rdonly_cast. The struct flavors
+ * core_fixes.bpf.h reads through are defined before this file is included.
+ *
+ * The kfunc is called by hand, not through an `extern ... __ksym` declaration: libbpf
+ * 1.1 resolves such an extern by reading and parsing all of the kernel's BTF itself
+ * (5 MiB in 4 KiB reads from sysfs, ~20 ms of glassbox's start-up), while glassbox has
+ * its own view of it already. The call goes in with the placeholder
+ * GB_KFUNC_RDONLY_CAST as its BTF ID and src/tp_btf.c puts the kernel's ID in just
+ * before the program is loaded.
  */
 #ifndef GB_READ_BPF_H
 #define GB_READ_BPF_H
@@ -26,7 +32,20 @@
 #include "glassbox/kernel_types.h"
 
 #ifdef GB_FAST_READS
-extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
+/* bpf_rdonly_cast(obj, btf_id): r1, r2 in, r0 out, r1-r5 clobbered, as any call. The
+ * instruction is BPF_JMP|BPF_CALL with src_reg BPF_PSEUDO_KFUNC_CALL (0x2085). */
+static __always_inline void *gb_rdonly_cast(const void *obj, __u32 btf_id)
+{
+	register const void *r1 asm("r1") = obj;
+	register __u64 r2 asm("r2") = btf_id;
+	register void *r0 asm("r0");
+
+	asm volatile(".quad 0x2085 | (%[kf] << 32)"
+		     : "=r"(r0), "+r"(r1), "+r"(r2)
+		     : [kf] "i"(GB_KFUNC_RDONLY_CAST)
+		     : "r3", "r4", "r5");
+	return r0;
+}
 
 /* Kernel BTF IDs, set by user space (include/glassbox/kernel_types.h says why); reading
  * through a type that list lacks is a compile error. */
@@ -41,7 +60,7 @@ extern const volatile __u32 gb_kernel_type_id[GB_KT_MAX];
 		struct ns_common___old *: GB_KT_NS_COMMON)
 
 #define gb_untrusted(p) \
-	((typeof(p))bpf_rdonly_cast((p), gb_kernel_type_id[gb_kernel_type(p)]))
+	((typeof(p))gb_rdonly_cast((p), gb_kernel_type_id[gb_kernel_type(p)]))
 #define GB_READ(p, a, ...) (gb_untrusted(p)->___arrow(a, ##__VA_ARGS__))
 /* a task's comm, 16 bytes that the kernel keeps NUL-padded (strscpy_pad) */
 #define GB_READ_COMM(dst, task) __builtin_memcpy((dst), gb_untrusted(task)->comm, 16)

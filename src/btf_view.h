@@ -4,7 +4,8 @@
  * /sys/kernel/btf/vmlinux: an index of where each type starts, nothing copied or
  * checked beyond bounds. libbpf's btf__new() copies and indexes the same 5 MiB in 7 ms,
  * a tenth of glassbox's start-up; glassbox only looks names up in it and copies a few
- * hundred types out of it (core_btf.c), and libbpf parses its own copy anyway.
+ * hundred types out of it (core_btf.c); libbpf gets the IDs it needs from it too
+ * (tp_btf.h) instead of parsing a copy of its own.
  * Types are libbpf's struct btf_type, so <bpf/btf.h>'s accessors work on them.
  */
 #ifndef GB_BTF_VIEW_H

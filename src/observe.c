@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
-#include <malloc.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +17,7 @@
 #include "netdev_probe.h"
 #include "observe.h"
 #include "syscalls.h"
+#include "tp_btf.h"
 #include "util.h"
 #include <sys/epoll.h>
 
@@ -91,6 +91,7 @@ struct gb_observer {
 	struct gb_netdev_mon *netdev_mon; /* the netlink method's user-space half */
 	int ep;                        /* ring buffer + netdev_mon, when there is one */
 	int core_btf_fd;               /* memfd: the BTF libbpf relocates against, until load */
+	struct gb_tp_btf tp_btf;       /* the tp_btf programs' kernel IDs (tp_btf.h) */
 };
 
 size_t gb_observe_choose(const struct gb_features *f, struct gb_family_choice *choices,
@@ -244,7 +245,13 @@ int gb_observer_open(struct gb_observer **out, const struct gb_observe_opts *o,
 		return -ENOMEM;
 	ob->sinks = sinks;
 	ob->ep = -1;
+	ob->core_btf_fd = -1;
 	libbpf_set_print(libbpf_print);
+	err = gb_tp_btf_register(&ob->tp_btf);
+	if (err) {
+		gb_err("registering the tp_btf loader with libbpf failed: %s", strerror(-err));
+		goto fail;
+	}
 
 	/* libbpf takes the path of the BTF to relocate against at open and reads it at
 	 * load: a memfd, filled in between from the object's own BTF (core_btf.h) */
@@ -300,11 +307,20 @@ int gb_observer_open(struct gb_observer **out, const struct gb_observe_opts *o,
 		if (err)
 			goto fail;
 	}
+	{
+		char why[160];
+
+		err = gb_tp_btf_resolve(&ob->tp_btf, obj, &f->vmlinux, why, sizeof(why));
+		if (err) {
+			gb_err("%s", why);
+			goto fail;
+		}
+	}
 	err = core_btf_write(ob, &f->vmlinux, f->disabled & GB_PROBE_DISABLE_CORE_BTF);
 	if (err)
 		goto fail;
-	/* libbpf parses its own copy of the kernel's BTF while loading: two at once were
-	 * a third of glassbox's peak memory */
+	/* everything needed of the kernel's BTF is out of it: unmap it before the
+	 * verifier's and the ring buffer's memory comes */
 	gb_features_free(f);
 
 	ob->skel->rodata->gb_cfg_trace_all = o->trace_all;
@@ -335,9 +351,6 @@ int gb_observer_open(struct gb_observer **out, const struct gb_observe_opts *o,
 	}
 	close(ob->core_btf_fd);
 	ob->core_btf_fd = -1;
-	/* libbpf has freed its copy of the kernel's BTF (over 10 MiB here), but malloc keeps
-	 * it on the heap: give it back before the ring buffer and the output grow */
-	malloc_trim(0);
 	err = glassbox_bpf__attach(ob->skel);
 	if (err) {
 		gb_err("attaching the BPF programs failed: %s", strerror(-err));
@@ -488,6 +501,8 @@ void gb_observer_close(struct gb_observer *ob)
 		close(ob->ep);
 	ring_buffer__free(ob->rb);
 	glassbox_bpf__destroy(ob->skel);
+	/* after the skeleton: its programs point at the handler until they are gone */
+	gb_tp_btf_unregister(&ob->tp_btf);
 	if (ob->core_btf_fd >= 0)
 		close(ob->core_btf_fd);
 	free(ob);

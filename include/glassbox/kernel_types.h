@@ -29,4 +29,13 @@ enum gb_kernel_type {
 	GB_KT_MAX
 };
 
+/*
+ * Kernel functions the tp_btf programs call (bpf/read.bpf.h), by a placeholder in the
+ * call's BTF ID that src/tp_btf.c replaces with the kernel's, found by name. 0 is no
+ * kernel function's ID, so never a placeholder.
+ */
+#define GB_KFUNC_RDONLY_CAST 1
+#define GB_KFUNC_NAMES { [GB_KFUNC_RDONLY_CAST] = "bpf_rdonly_cast" }
+#define GB_KFUNC_MAX 2
+
 #endif

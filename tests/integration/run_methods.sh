@@ -23,6 +23,11 @@ check_method() {
 }
 
 check_method tp_btf
+# ... without libbpf reading the kernel's BTF itself (src/tp_btf.c): its debug log names
+# each kernel BTF it loads
+"$GLASSBOX" run -vv --events all --json --output "$TMP/ev.vv" -- "$FORKSIG" 1 1 2>"$TMP/vv"
+expect_eq "[-vv] events, all tp_btf" "$(jq -r .method "$TMP/ev.vv" | sort | uniq -c | awk '{print $2, ($1 > 10)}')" "tp_btf 1"
+expect_eq "kernel BTF loads by libbpf" "$(grep -c "loading kernel BTF" "$TMP/vv")" 0
 check_method raw_tp GLASSBOX_PROBE_DISABLE=tp_btf
 # the namespace views of a child are the same whichever method saw them
 expect_eq "child PIDs, tp_btf vs raw_tp" \
