@@ -184,6 +184,10 @@ int gb_probe_disable_parse(const char *list, uint32_t *mask)
 			*mask |= GB_PROBE_DISABLE_BPF_LOOP;
 			continue;
 		}
+		if (!strcmp(tok, "parallel_load")) {
+			*mask |= GB_PROBE_DISABLE_PARALLEL;
+			continue;
+		}
 		for (m = 1; m < GB_METHOD_MAX; m++)
 			if (!strcmp(tok, gb_method_name(m)))
 				break;

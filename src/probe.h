@@ -37,6 +37,8 @@ struct gb_features {
 #define GB_PROBE_DISABLE_CORE_BTF (1u << 30)
 /* load the syscall boundary programs' compat build, as on a kernel without bpf_loop */
 #define GB_PROBE_DISABLE_BPF_LOOP (1u << 29)
+/* load every program in one object, verified one after another (observe.c) */
+#define GB_PROBE_DISABLE_PARALLEL (1u << 28)
 
 /* One tracepoint-based event family and the method chosen for it. */
 struct gb_tp_choice {

@@ -115,7 +115,6 @@ int gb_tp_btf_resolve(struct gb_tp_btf *t, struct bpf_object *obj,
 		id = kfunc_names[k] ? gb_btf_view_find(kernel, kfunc_names[k], BTF_KIND_FUNC) : -1;
 		t->kfunc[k] = id > 0 ? (uint32_t)id : 0;
 	}
-	t->n = 0;
 	bpf_object__for_each_program(p, obj) {
 		const char *sec = bpf_program__section_name(p);
 

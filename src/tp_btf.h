@@ -42,8 +42,9 @@ int gb_tp_btf_register(struct gb_tp_btf *t);
 void gb_tp_btf_unregister(struct gb_tp_btf *t);
 
 /* Between open and load, once the programs to load are chosen: the IDs each tp_btf
- * program of obj that will load needs, from the kernel's BTF. 0, or -ENOENT when the
- * kernel lacks a target (the message names it, in why[len]). */
+ * program of obj that will load needs, from the kernel's BTF, added to t's (one call
+ * per object). 0, or -ENOENT when the kernel lacks a target (the message names it, in
+ * why[len]). */
 int gb_tp_btf_resolve(struct gb_tp_btf *t, struct bpf_object *obj,
 		      const struct gb_btf_view *kernel, char *why, size_t len);
 

@@ -47,6 +47,17 @@ expect_eq "the same events, reduced BTF vs the whole" \
 expect_eq "events compared" "$(jq -r "$project" "$TMP/ev.tp_btf" | wc -l)" \
 	"$(jcount "$TMP/ev.tp_btf" '.ns_pid != null')"
 
+# every program in one object, verified one after another, sees the same (the default
+# verifies the syscall programs and task_newtask in a second object, in parallel)
+check_method tp_btf GLASSBOX_PROBE_DISABLE=parallel_load
+cp "$TMP/ev.tp_btf" "$TMP/ev.one"
+"$GLASSBOX" run --json --output "$TMP/ev.sys" -- sh -c 'unshare -n true; kill -s USR1 99' >/dev/null 2>&1
+expect_eq "[two objects] unshare and failed kill (syscall programs)" \
+	"$(jq -r 'select(.event=="unshare" or .event=="signal_failed") | .event' "$TMP/ev.sys" | sort | tr '\n' ' ')" \
+	"signal_failed unshare "
+expect_eq "the same events, one object vs two" \
+	"$(jq -r "$project" "$TMP/ev.one" | sort | md5sum)" "$(jq -r "$project" "$TMP/ev.whole" | sort | md5sum)"
+
 mounted=""
 if [ ! -d /sys/kernel/tracing/events ]; then
 	mount -t tracefs tracefs /sys/kernel/tracing && mounted=1 && on_exit umount /sys/kernel/tracing
