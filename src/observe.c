@@ -219,6 +219,21 @@ static int core_btf_write(struct gb_observer *ob, const struct gb_btf_view *kern
 	return err;
 }
 
+struct core_btf_job {
+	struct gb_observer *ob;
+	const struct gb_btf_view *kernel;
+	int whole;
+	int err;
+};
+
+static void *core_btf_thread(void *arg)
+{
+	struct core_btf_job *job = arg;
+
+	job->err = core_btf_write(job->ob, job->kernel, job->whole);
+	return NULL;
+}
+
 static int set_autoload(struct bpf_object *obj, const char *name, bool on)
 {
 	struct bpf_program *p = bpf_object__find_program_by_name(obj, name);
@@ -331,19 +346,70 @@ static int family_on(const struct family *fam, const struct gb_observe_opts *o,
 	       (o->follow_netns || ob->netdev.method == GB_METHOD_NETLINK);
 }
 
+/* netdev_move's method, then exactly one variant of each family that loads, in the
+ * object it loads in, and the kernel IDs the tp_btf programs among them need. */
+static int programs_choose(struct gb_observer *ob, const struct gb_observe_opts *o,
+			   struct gb_features *f)
+{
+	struct gb_family_choice choice[N_FAMILIES];
+	int err, on[N_FAMILIES], syscalls = 0;
+	char why[160];
+
+	gb_observe_choose(f, choice, N_FAMILIES);
+	if (o->kind_mask & (1u << GB_EV_NETDEV_MOVE)) {
+		err = netdev_setup(ob, f);
+		if (err)
+			return err;
+	}
+	for (size_t i = 0; i < N_FAMILIES; i++) {
+		const struct family *fam = &families[i];
+
+		on[i] = family_on(fam, o, ob);
+		if (on[i] && !choice[i].prog) {
+			const char *w = choice[i].tp.why_not[GB_METHOD_TRACEPOINT];
+
+			gb_err("no way to attach to %s on this kernel: %s", fam->tp,
+			       w[0] ? w : choice[i].tp.why_not[GB_METHOD_TP_BTF]);
+			return -ENOTSUP;
+		}
+		syscalls |= on[i] && fam->always == GB_FAMILY_SYSCALL;
+	}
+	if (syscalls && !(f->disabled & GB_PROBE_DISABLE_PARALLEL)) {
+		ob->skel2 = skel_open(ob);
+		if (!ob->skel2)
+			return -errno;
+	}
+	/* exactly one variant per family on */
+	for (size_t i = 0; i < N_FAMILIES; i++) {
+		struct glassbox_bpf *skel = families[i].second && ob->skel2 ? ob->skel2 : ob->skel;
+
+		if (!on[i])
+			continue;
+		if (choice[i].compat)
+			gb_dbg("%s: %s (%s)", families[i].tp, choice[i].prog, f->bpf_loop_why);
+		err = set_autoload(skel->obj, choice[i].prog, true);
+		if (err)
+			return err;
+	}
+	err = gb_tp_btf_resolve(&ob->tp_btf, ob->skel->obj, &f->vmlinux, why, sizeof(why));
+	if (!err && ob->skel2)
+		err = gb_tp_btf_resolve(&ob->tp_btf, ob->skel2->obj, &f->vmlinux, why,
+					sizeof(why));
+	if (err)
+		gb_err("%s", why);
+	return err;
+}
+
 int gb_observer_open(struct gb_observer **out, const struct gb_observe_opts *o,
 		     struct gb_features *f, struct gb_sink *sinks)
 {
-	struct gb_family_choice choice[N_FAMILIES];
 	struct gb_observer *ob;
-	int err, on[N_FAMILIES], syscalls = 0;
-	char why[160];
+	int err;
 
 	if (!f->have_btf) {
 		gb_err("%s; glassbox needs it for CO-RE", f->btf_why);
 		return -ENOTSUP;
 	}
-	gb_observe_choose(f, choice, N_FAMILIES);
 	ob = calloc(1, sizeof(*ob));
 	if (!ob)
 		return -ENOMEM;
@@ -370,55 +436,23 @@ int gb_observer_open(struct gb_observer **out, const struct gb_observe_opts *o,
 		err = -errno;
 		goto fail;
 	}
-	if (o->kind_mask & (1u << GB_EV_NETDEV_MOVE)) {
-		err = netdev_setup(ob, f);
+	/* the reduced BTF is made while the programs are chosen */
+	{
+		struct core_btf_job job = { ob, &f->vmlinux,
+					    !!(f->disabled & GB_PROBE_DISABLE_CORE_BTF), 0 };
+		pthread_t th;
+		int started = !pthread_create(&th, NULL, core_btf_thread, &job);
+
+		if (!started)
+			core_btf_thread(&job);
+		err = programs_choose(ob, o, f);
+		if (started)
+			pthread_join(th, NULL);
+		if (!err)
+			err = job.err;
 		if (err)
 			goto fail;
 	}
-	for (size_t i = 0; i < N_FAMILIES; i++) {
-		const struct family *fam = &families[i];
-
-		on[i] = family_on(fam, o, ob);
-		if (on[i] && !choice[i].prog) {
-			const char *w = choice[i].tp.why_not[GB_METHOD_TRACEPOINT];
-
-			gb_err("no way to attach to %s on this kernel: %s", fam->tp,
-			       w[0] ? w : choice[i].tp.why_not[GB_METHOD_TP_BTF]);
-			err = -ENOTSUP;
-			goto fail;
-		}
-		syscalls |= on[i] && fam->always == GB_FAMILY_SYSCALL;
-	}
-	if (syscalls && !(f->disabled & GB_PROBE_DISABLE_PARALLEL)) {
-		ob->skel2 = skel_open(ob);
-		if (!ob->skel2) {
-			err = -errno;
-			goto fail;
-		}
-	}
-	/* exactly one variant per family on */
-	for (size_t i = 0; i < N_FAMILIES; i++) {
-		struct glassbox_bpf *skel = families[i].second && ob->skel2 ? ob->skel2 : ob->skel;
-
-		if (!on[i])
-			continue;
-		if (choice[i].compat)
-			gb_dbg("%s: %s (%s)", families[i].tp, choice[i].prog, f->bpf_loop_why);
-		err = set_autoload(skel->obj, choice[i].prog, true);
-		if (err)
-			goto fail;
-	}
-	err = gb_tp_btf_resolve(&ob->tp_btf, ob->skel->obj, &f->vmlinux, why, sizeof(why));
-	if (!err && ob->skel2)
-		err = gb_tp_btf_resolve(&ob->tp_btf, ob->skel2->obj, &f->vmlinux, why,
-					sizeof(why));
-	if (err) {
-		gb_err("%s", why);
-		goto fail;
-	}
-	err = core_btf_write(ob, &f->vmlinux, f->disabled & GB_PROBE_DISABLE_CORE_BTF);
-	if (err)
-		goto fail;
 	/* everything needed of the kernel's BTF is out of it: unmap it before the
 	 * verifier's and the ring buffer's memory comes */
 	gb_features_free(f);

@@ -221,7 +221,8 @@ int gb_features_probe(struct gb_features *f)
 	memset(f, 0, sizeof(*f));
 	if (gb_probe_disable_parse(dis, &f->disabled)) {
 		gb_err("GLASSBOX_PROBE_DISABLE: unknown method in '%s' (expected tp_btf, raw_tp, "
-		       "tracepoint, fentry, kprobe, netlink, btf, core_btf, bpf_loop)", dis);
+		       "tracepoint, fentry, kprobe, netlink, btf, core_btf, bpf_loop, parallel_load)",
+		       dis);
 		return -EINVAL;
 	}
 	find_tracefs(f);

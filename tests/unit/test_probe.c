@@ -88,6 +88,12 @@ static void probe_disable_parse__names__mask(void **state)
 	assert_int_equal(m, GB_PROBE_DISABLE_CORE_BTF);
 	assert_int_equal(gb_probe_disable_parse("tp_btf,bpf_loop", &m), 0);
 	assert_int_equal(m, 1u << GB_METHOD_TP_BTF | GB_PROBE_DISABLE_BPF_LOOP);
+	assert_int_equal(gb_probe_disable_parse("parallel_load,core_btf", &m), 0);
+	assert_int_equal(m, GB_PROBE_DISABLE_PARALLEL | GB_PROBE_DISABLE_CORE_BTF);
+	/* each flag its own bit, none a method's */
+	assert_int_equal(GB_PROBE_DISABLE_PARALLEL & (GB_PROBE_DISABLE_BTF | GB_PROBE_DISABLE_CORE_BTF |
+						      GB_PROBE_DISABLE_BPF_LOOP |
+						      ((1u << GB_METHOD_MAX) - 1)), 0);
 	assert_int_not_equal(gb_probe_disable_parse("loop", &m), 0);
 	assert_int_equal(gb_probe_disable_parse("", &m), 0);
 	assert_int_equal(m, 0);
