@@ -48,7 +48,7 @@ expect_eq "events compared" "$(jq -r "$project" "$TMP/ev.tp_btf" | wc -l)" \
 	"$(jcount "$TMP/ev.tp_btf" '.ns_pid != null')"
 
 # every program in one object, verified one after another, sees the same (the default
-# verifies the syscall programs and task_newtask in a second object, in parallel)
+# verifies sys_exit and task_newtask in a second object, in parallel)
 check_method tp_btf GLASSBOX_PROBE_DISABLE=parallel_load
 cp "$TMP/ev.tp_btf" "$TMP/ev.one"
 "$GLASSBOX" run --json --output "$TMP/ev.sys" -- sh -c 'unshare -n true; kill -s USR1 99' >/dev/null 2>&1
@@ -57,6 +57,17 @@ expect_eq "[two objects] unshare and failed kill (syscall programs)" \
 	"signal_failed unshare "
 expect_eq "the same events, one object vs two" \
 	"$(jq -r "$project" "$TMP/ev.one" | sort | md5sum)" "$(jq -r "$project" "$TMP/ev.whole" | sort | md5sum)"
+# without the syscall boundary, task_newtask alone makes the second object
+for mode in two one; do
+	dis=""
+	[ "$mode" = one ] && dis=parallel_load
+	GLASSBOX_PROBE_DISABLE=$dis "$GLASSBOX" run --events clone,exec,exit,signal --json \
+		--output "$TMP/ps.$mode" -- "$FORKSIG" 5 7 >/dev/null 2>&1
+	expect_eq "[process+signal, $mode object(s)] clone events of the workload" \
+		"$(jcount "$TMP/ps.$mode" '.event=="clone" and .ns_pid==2')" 5
+done
+expect_eq "process+signal kinds, the same events, one object vs two" \
+	"$(jq -r "$project" "$TMP/ps.one" | sort | md5sum)" "$(jq -r "$project" "$TMP/ps.two" | sort | md5sum)"
 
 mounted=""
 if [ ! -d /sys/kernel/tracing/events ]; then
