@@ -97,6 +97,11 @@ struct gb_observer {
 	struct gb_tp_btf tp_btf;       /* the tp_btf programs' kernel IDs (tp_btf.h) */
 };
 
+uint64_t gb_wakeup_bytes(uint64_t ring_size)
+{
+	return ring_size / 8 < GB_WAKEUP_MAX ? ring_size / 8 : GB_WAKEUP_MAX;
+}
+
 size_t gb_observe_choose(const struct gb_features *f, struct gb_family_choice *choices,
 			 size_t max)
 {
