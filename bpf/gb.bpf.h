@@ -48,11 +48,13 @@ extern struct gb_ns_filter_map gb_traced_pidns SEC(".maps");
 extern struct gb_ns_filter_map gb_traced_netns SEC(".maps");
 extern struct gb_counters_map gb_counters SEC(".maps");
 
+/* Set by user space while tracing (src/wake.h): wake the consumer past this fill. */
+extern volatile __u64 gb_wake_bytes;
+
 /* Set by user space between open and load; the verifier sees them as constants. */
 extern const volatile __u32 gb_cfg_trace_all;     /* trace every task (glassbox trace --all) */
 extern const volatile __u32 gb_cfg_filter_netns;  /* also trace tasks by network namespace */
 extern const volatile __u32 gb_cfg_follow_netns;  /* add netns created by traced tasks */
-extern const volatile __u64 gb_cfg_wakeup_bytes;  /* wake the consumer past this fill */
 extern const volatile __u32 gb_cfg_kind_mask;     /* bit per enum gb_event_kind to emit */
 extern const volatile __u32 gb_cfg_min_level;     /* no traced PID namespace is shallower */
 extern const volatile __u32 gb_cfg_netdev_netlink; /* netdev_move rides on sys_enter/exit */
@@ -456,7 +458,7 @@ static __always_inline void gb_submit(void *e)
 {
 	__u64 avail = bpf_ringbuf_query(&gb_events, BPF_RB_AVAIL_DATA);
 
-	bpf_ringbuf_submit(e, avail >= gb_cfg_wakeup_bytes ? BPF_RB_FORCE_WAKEUP
+	bpf_ringbuf_submit(e, avail >= gb_wake_bytes ? BPF_RB_FORCE_WAKEUP
 							   : BPF_RB_NO_WAKEUP);
 }
 

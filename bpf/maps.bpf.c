@@ -18,12 +18,15 @@ const volatile struct gb_ns_filter gb_filter_all = { .root_level = 0 };
 const volatile __u32 gb_cfg_trace_all = 0;
 const volatile __u32 gb_cfg_filter_netns = 0;
 const volatile __u32 gb_cfg_follow_netns = 0;
-const volatile __u64 gb_cfg_wakeup_bytes = 0;
 const volatile __u32 gb_cfg_kind_mask = ~0u;
 const volatile __u32 gb_cfg_min_level = 0;
 const volatile __u32 gb_cfg_netdev_netlink = 0;
 const volatile __u8 gb_sys_class[GB_SYSCALL_NR_MAX] = {};
 /* kernel BTF IDs for bpf/read.bpf.h's casts, by enum gb_kernel_type (src/core_btf.c) */
 const volatile __u32 gb_kernel_type_id[GB_KT_MAX] = {};
+
+/* Wake the consumer once this many bytes wait; user space moves it while tracing
+ * (src/wake.h), so it is data, not a load-time constant. */
+volatile __u64 gb_wake_bytes = 64 << 10;
 
 char LICENSE[] SEC("license") = "GPL";

@@ -513,7 +513,6 @@ int gb_cmd_trace(struct gb_opts *o)
 	struct gb_observe_opts oo = {
 		.kind_mask = gb_kernel_kind_mask(o),
 		.ring_size = o->ring_size,
-		.wakeup_bytes = gb_wakeup_bytes(o->ring_size),
 		.trace_all = o->trace_all,
 		.follow_netns = 1,
 	};

@@ -19,6 +19,7 @@
 #include "observe.h"
 #include "syscalls.h"
 #include "tp_btf.h"
+#include "wake.h"
 #include "util.h"
 #include <sys/epoll.h>
 
@@ -95,12 +96,8 @@ struct gb_observer {
 	int ep;                        /* ring buffer + netdev_mon, when there is one */
 	int core_btf_fd;               /* memfd: the BTF libbpf relocates against, until load */
 	struct gb_tp_btf tp_btf;       /* the tp_btf programs' kernel IDs (tp_btf.h) */
+	struct gb_wake wake;           /* when the BPF side wakes the consumer (wake.h) */
 };
-
-uint64_t gb_wakeup_bytes(uint64_t ring_size)
-{
-	return ring_size / 8 < GB_WAKEUP_MAX ? ring_size / 8 : GB_WAKEUP_MAX;
-}
 
 size_t gb_observe_choose(const struct gb_features *f, struct gb_family_choice *choices,
 			 size_t max)
@@ -423,6 +420,7 @@ int gb_observer_open(struct gb_observer **out, const struct gb_observe_opts *o,
 	ob->sinks = sinks;
 	ob->ep = -1;
 	ob->core_btf_fd = -1;
+	gb_wake_init(&ob->wake, o->ring_size);
 	libbpf_set_print(libbpf_print);
 	err = gb_tp_btf_register(&ob->tp_btf);
 	if (err) {
@@ -467,7 +465,6 @@ int gb_observer_open(struct gb_observer **out, const struct gb_observe_opts *o,
 	ob->skel->rodata->gb_cfg_trace_all = o->trace_all;
 	ob->skel->rodata->gb_cfg_filter_netns = o->filter_netns;
 	ob->skel->rodata->gb_cfg_follow_netns = o->follow_netns;
-	ob->skel->rodata->gb_cfg_wakeup_bytes = o->wakeup_bytes;
 	ob->skel->rodata->gb_cfg_kind_mask = o->kind_mask;
 	ob->skel->rodata->gb_cfg_min_level = o->min_level;
 	err = gb_syscall_classes((uint8_t *)ob->skel->rodata->gb_sys_class,
@@ -483,8 +480,11 @@ int gb_observer_open(struct gb_observer **out, const struct gb_observe_opts *o,
 		       strerror(-err));
 		goto fail;
 	}
-	if (ob->skel2) /* one object, one configuration */
+	ob->skel->data->gb_wake_bytes = ob->wake.cur;
+	if (ob->skel2) { /* one object, one configuration */
 		*ob->skel2->rodata = *ob->skel->rodata;
+		*ob->skel2->data = *ob->skel->data;
+	}
 
 	err = skels_load(ob);
 	if (err) {
@@ -588,8 +588,21 @@ int gb_observer_fd(struct gb_observer *ob)
 	return ob->ep >= 0 ? ob->ep : ring_buffer__epoll_fd(ob->rb);
 }
 
+/* Both objects' programs submit to the one ring: both get the threshold. */
+static void wake_update(struct gb_observer *ob)
+{
+	uint64_t bytes = gb_wake_tick(&ob->wake, gb_now_ns(CLOCK_MONOTONIC));
+
+	if (!bytes)
+		return;
+	ob->skel->data->gb_wake_bytes = bytes;
+	if (ob->skel2)
+		ob->skel2->data->gb_wake_bytes = bytes;
+}
+
 int gb_observer_consume(struct gb_observer *ob)
 {
+	wake_update(ob);
 	int n = ring_buffer__consume(ob->rb);
 
 	if (ob->netdev_mon) {
@@ -649,6 +662,7 @@ void gb_observer_close(struct gb_observer *ob)
 	glassbox_bpf__destroy(ob->skel);
 	/* after the skeletons: their programs point at the handler until they are gone */
 	gb_tp_btf_unregister(&ob->tp_btf);
+	gb_wake_close(&ob->wake);
 	if (ob->core_btf_fd >= 0)
 		close(ob->core_btf_fd);
 	free(ob);

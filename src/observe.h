@@ -17,24 +17,12 @@ struct gb_observer;
 struct gb_observe_opts {
 	uint32_t kind_mask;     /* bit per enum gb_event_kind */
 	uint64_t ring_size;     /* bytes, a power of two multiple of the page size */
-	uint64_t wakeup_bytes;  /* wake the consumer when this much is waiting */
 	int trace_all;          /* every task on the machine */
 	int filter_netns;       /* trace tasks by network namespace too */
 	int follow_netns;       /* add network namespaces traced tasks create */
 	uint32_t min_level;     /* no PID namespace to trace is shallower (host = 0): the
 				 * kernel side turns away shallower tasks without a lookup */
 };
-
-/*
- * How much may wait in the ring before the BPF side wakes the consumer (which also
- * wakes every GB_POLL_MS): an eighth of the ring, at most GB_WAKEUP_MAX. Measured with
- * the default 4 MiB ring in a signal storm: waking every 64 KiB ran the storm 23 %
- * faster than every 512 KiB (189k -> 233k signals/s, 1M signals, 7 runs each; 128 KiB:
- * 217k) and lost nothing; a small batch is read while it is still in the producers'
- * caches.
- */
-#define GB_WAKEUP_MAX (64u << 10)
-uint64_t gb_wakeup_bytes(uint64_t ring_size);
 
 /* An event family (one tracepoint) and which event kinds need it. */
 struct gb_family_choice {

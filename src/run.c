@@ -213,7 +213,6 @@ int gb_cmd_run(struct gb_opts *o)
 	struct gb_observe_opts oo = {
 		.kind_mask = gb_kernel_kind_mask(o),
 		.ring_size = o->ring_size,
-		.wakeup_bytes = gb_wakeup_bytes(o->ring_size),
 		/* network namespaces made inside are recorded (not filtered on), so that a
 		 * setns into one from outside is seen, like a setns into the sandbox's own */
 		.follow_netns = !!(gb_kernel_kind_mask(o) & 1u << GB_EV_SETNS),

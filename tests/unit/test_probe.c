@@ -197,16 +197,6 @@ static void observe_choose__no_bpf_loop__compat_syscall_programs(void **state)
 			    "gb_raw_sched_process_exec");
 }
 
-/* The consumer is woken per eighth of a small ring, per 64 KiB of a large one. */
-static void gb_wakeup_bytes__eighth__at_most_64k(void **state)
-{
-	(void)state;
-	assert_int_equal(gb_wakeup_bytes(64 << 10), 8 << 10);
-	assert_int_equal(gb_wakeup_bytes(512 << 10), 64 << 10);
-	assert_int_equal(gb_wakeup_bytes(4 << 20), 64 << 10);
-	assert_int_equal(gb_wakeup_bytes(1ull << 30), 64 << 10);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -219,7 +209,6 @@ int main(void)
 		cmocka_unit_test(btf_has_bpf_loop__enum_bpf_func_id__only_with_BPF_FUNC_loop),
 		cmocka_unit_test(observe_choose__bpf_loop__default_programs),
 		cmocka_unit_test(observe_choose__no_bpf_loop__compat_syscall_programs),
-		cmocka_unit_test(gb_wakeup_bytes__eighth__at_most_64k),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
