@@ -86,7 +86,7 @@ print_table() {
 	cpu=$(awk -F': *' '/^model name/ {print $2; exit}' /proc/cpuinfo)
 	echo
 	echo "glassbox bench: $cpu, $(nproc) cores, Linux $(uname -r); medians of $REPS" \
-		"interleaved runs ($CMP_REPS for sigsnoop and bpftrace)"
+		"interleaved runs ($SIG_REPS of the signal storm, $CMP_REPS of sigsnoop and bpftrace)"
 	row "#" "workload" "configuration" "figure" "vs base" "lost / check [target]"
 	row "---" "----------------------------------" "--------------------------------------------" \
 		"--------------" "---------" "----------------------"

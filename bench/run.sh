@@ -2,8 +2,9 @@
 # make bench: glassbox against no tracing and against the tools people use today, on
 # this machine, in one go; prints one table at the end. Every figure in it is a count,
 # a rate or a ratio measured in this run. Comparisons are interleaved (a, b, c, d, then
-# again) and each figure is the median of GB_BENCH_REPS runs (default 3), because other
-# work on the machine makes single runs noisy. Benchmarks print; they assert nothing.
+# again) and each figure is the median of GB_BENCH_REPS runs (default 5; the signal storm
+# GB_BENCH_SIG_REPS, default 9), because other work on the machine makes single runs
+# noisy. Benchmarks print; they assert nothing.
 #
 # Needs root. Installs libbpf-tools, bpftrace and bubblewrap when missing (the
 # comparisons), mounts tracefs when it is not (sigsnoop and bpftrace attach through it)
@@ -18,6 +19,8 @@ GB="$TOP/glassbox"
 H="$TOP/build/helpers"
 REPS=${GB_BENCH_REPS:-5}
 CMP_REPS=${GB_BENCH_CMP_REPS:-3} # sigsnoop and bpftrace: slow, and far from the others
+# the signal storm is short and moves most from run to run (±20 %): more runs of it
+SIG_REPS=${GB_BENCH_SIG_REPS:-9}
 SIG_N=200000
 FORK_N=10000
 START_N=20
@@ -55,7 +58,7 @@ SIGSNOOP=$(command -v sigsnoop || echo /usr/sbin/sigsnoop)
 [ -x "$SIGSNOOP" ] || SIGSNOOP=""
 BPFTRACE=$(command -v bpftrace || true)
 BWRAP=$(command -v bwrap || true)
-echo "bench: $REPS interleaved runs of each comparison ($CMP_REPS of sigsnoop and bpftrace);" \
+echo "bench: $REPS interleaved runs of each comparison ($SIG_REPS of the signal storm, $CMP_REPS of sigsnoop and bpftrace);" \
 	"the table comes at the end" >&2
 
 # ---- 1 and 5: signal storm ------------------------------------------------------------
@@ -111,7 +114,7 @@ $(awk -v s=$SIGNO '$2 == "sigstorm" && ($3 == s || $3 == s + 1)' "$TMP/bt.out" |
 
 SIG_GEN=$(( SIG_N )) # sigstorm sends exactly -n signals in all (data and answers)
 echo "bench: 1. signal storm (at ${SECONDS}s)" >&2
-for ((r = 1; r <= REPS; r++)); do
+for ((r = 1; r <= SIG_REPS; r++)); do
 	record sig_a "$(sig_untraced)"
 	record sig_b "$(sig_glassbox)"
 	record sig_b2 "$(sig_glassbox "${NO_SYSCALL_KINDS[@]}")"
