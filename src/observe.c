@@ -247,23 +247,25 @@ static int set_autoload(struct bpf_object *obj, const char *name, bool on)
 	return bpf_program__set_autoload(p, on);
 }
 
-/* The object, opened to relocate against the memfd's BTF, with every program off. */
-static struct glassbox_bpf *skel_open(struct gb_observer *ob)
+/* The object, opened to relocate against the memfd's BTF, with every program off, in
+ * *skel. 0 or -errno. */
+static int skel_open(struct gb_observer *ob, struct glassbox_bpf **skel)
 {
-	struct glassbox_bpf *skel;
 	struct bpf_program *p;
 	char path[64];
 	LIBBPF_OPTS(bpf_object_open_opts, oo, .btf_custom_path = path);
+	int err;
 
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", ob->core_btf_fd);
-	skel = glassbox_bpf__open_opts(&oo);
-	if (!skel) {
-		gb_err("opening the BPF object failed: %s", strerror(errno));
-		return NULL;
+	*skel = glassbox_bpf__open_opts(&oo);
+	if (!*skel) {
+		err = errno ? -errno : -EINVAL;
+		gb_err("opening the BPF object failed: %s", strerror(-err));
+		return err;
 	}
-	bpf_object__for_each_program(p, skel->obj)
+	bpf_object__for_each_program(p, (*skel)->obj)
 		bpf_program__set_autoload(p, false);
-	return skel;
+	return 0;
 }
 
 /*
@@ -284,8 +286,10 @@ static int maps_share(struct gb_observer *ob)
 		if (bpf_map__is_internal(m))
 			continue;
 		twin = bpf_object__find_map_by_name(ob->skel2->obj, bpf_map__name(m));
-		if (!twin)
+		if (!twin) {
+			gb_err("BPF object has no map %s twice (build mismatch)", bpf_map__name(m));
 			return -ENOENT;
+		}
 		fd = bpf_map_create(bpf_map__type(m), bpf_map__name(m), bpf_map__key_size(m),
 				    bpf_map__value_size(m), bpf_map__max_entries(m), &mo);
 		if (fd < 0) {
@@ -379,9 +383,9 @@ static int programs_choose(struct gb_observer *ob, const struct gb_observe_opts 
 		second |= on[i] && fam->second;
 	}
 	if (first && second && !(f->disabled & GB_PROBE_DISABLE_PARALLEL)) {
-		ob->skel2 = skel_open(ob);
-		if (!ob->skel2)
-			return -errno;
+		err = skel_open(ob, &ob->skel2);
+		if (err)
+			return err;
 	}
 	/* exactly one variant per family on */
 	for (size_t i = 0; i < N_FAMILIES; i++) {
@@ -436,11 +440,9 @@ int gb_observer_open(struct gb_observer **out, const struct gb_observe_opts *o,
 		gb_err("memfd_create failed: %s", strerror(errno));
 		goto fail;
 	}
-	ob->skel = skel_open(ob);
-	if (!ob->skel) {
-		err = -errno;
+	err = skel_open(ob, &ob->skel);
+	if (err)
 		goto fail;
-	}
 	/* the reduced BTF is made while the programs are chosen */
 	{
 		struct core_btf_job job = { ob, &f->vmlinux,
