@@ -450,16 +450,16 @@ static __always_inline void gb_hdr_fill(struct gb_event_hdr *h, __u32 kind, __u3
 }
 
 /*
- * Submit without waking the consumer until enough has piled up: it polls with a short
- * timeout anyway, so a quiet trace still prints within that bound, and a busy one costs
- * one wakeup per batch instead of one per event.
+ * Submit without waking the consumer until enough has piled up (gb_wake_bytes, which
+ * src/wake.h moves with the CPUs' idle time): it polls with a short timeout anyway, so
+ * a quiet trace still prints within that bound, and a busy one costs one wakeup per
+ * batch instead of one per event.
  */
 static __always_inline void gb_submit(void *e)
 {
 	__u64 avail = bpf_ringbuf_query(&gb_events, BPF_RB_AVAIL_DATA);
 
-	bpf_ringbuf_submit(e, avail >= gb_wake_bytes ? BPF_RB_FORCE_WAKEUP
-							   : BPF_RB_NO_WAKEUP);
+	bpf_ringbuf_submit(e, avail >= gb_wake_bytes ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
 }
 
 /*
