@@ -284,6 +284,14 @@ static void signal_body(struct gb_outbuf *b, const struct gb_ev_signal *e, uint3
 	}
 }
 
+/* One namespace change's members, after the caller's '{': "type", "old", "new". */
+static void ns_change_members(struct gb_outbuf *b, const struct gb_ns_change *c, int *g)
+{
+	key_str(b, "type", c->type, 24, g);
+	key_u64(b, "old", c->old_ino, g);
+	key_u64(b, "new", c->new_ino, g);
+}
+
 /* "changes": [{"type":"net","old":1,"new":2}, ...] for every inode that differs */
 static void ns_changes(struct gb_outbuf *b, const struct gb_nsset *x, const struct gb_nsset *y,
 		       int *first)
@@ -299,9 +307,7 @@ static void ns_changes(struct gb_outbuf *b, const struct gb_nsset *x, const stru
 		if (i)
 			gb_out_char(b, ',');
 		gb_out_char(b, '{');
-		key_str(b, "type", ch[i].type, 24, &g);
-		key_u64(b, "old", ch[i].old_ino, &g);
-		key_u64(b, "new", ch[i].new_ino, &g);
+		ns_change_members(b, &ch[i], &g);
 		gb_out_char(b, '}');
 	}
 	gb_out_char(b, ']');
@@ -346,9 +352,7 @@ static void unshare_body(struct gb_outbuf *b, const struct gb_ev_unshare *e, int
 		if (i)
 			gb_out_char(b, ',');
 		gb_out_char(b, '{');
-		key_str(b, "type", ch[i].type, 24, &g);
-		key_u64(b, "old", ch[i].old_ino, &g);
-		key_u64(b, "new", ch[i].new_ino, &g);
+		ns_change_members(b, &ch[i], &g);
 		if (!strcmp(ch[i].type, "pid_for_children")) {
 			key_u64(b, "level", e->hdr.task.level + 1, &g);
 			key_u64(b, "parent", e->after.pid, &g);
