@@ -111,8 +111,11 @@ int gb_tp_btf_resolve(struct gb_tp_btf *t, struct bpf_object *obj,
 	char name[128];
 	int id;
 
+	/* once for all objects: each lookup scans the kernel's 127k types */
 	for (int k = 1; k < GB_KFUNC_MAX; k++) {
-		id = kfunc_names[k] ? gb_btf_view_find(kernel, kfunc_names[k], BTF_KIND_FUNC) : -1;
+		if (t->kfunc[k] || !kfunc_names[k])
+			continue;
+		id = gb_btf_view_find(kernel, kfunc_names[k], BTF_KIND_FUNC);
 		t->kfunc[k] = id > 0 ? (uint32_t)id : 0;
 	}
 	bpf_object__for_each_program(p, obj) {
