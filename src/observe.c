@@ -309,6 +309,19 @@ static int maps_share(struct gb_observer *ob)
 	return 0;
 }
 
+/* The ring buffer's size, and with two objects, the maps both share (made now). */
+static int maps_create(struct gb_observer *ob, uint64_t ring_size)
+{
+	int err = bpf_map__set_max_entries(ob->skel->maps.gb_events, ring_size);
+
+	if (err) {
+		gb_err("ring buffer size %llu rejected: %s", (unsigned long long)ring_size,
+		       strerror(-err));
+		return err;
+	}
+	return ob->skel2 ? maps_share(ob) : 0;
+}
+
 static void *load_thread(void *skel)
 {
 	return (void *)(long)glassbox_bpf__load(skel);
@@ -330,9 +343,6 @@ static int skels_load(struct gb_observer *ob)
 
 	if (!ob->skel2)
 		return glassbox_bpf__load(ob->skel);
-	err = maps_share(ob);
-	if (err)
-		return err;
 	started = !pthread_create(&th, NULL, load_thread, ob->skel2);
 	err = glassbox_bpf__load(ob->skel);
 	if (started)
@@ -453,6 +463,10 @@ int gb_observer_open(struct gb_observer **out, const struct gb_observe_opts *o,
 		if (!started)
 			core_btf_thread(&job);
 		err = programs_choose(ob, o, f);
+		/* the maps are made while the thread still works: the kernel's part of that
+		 * (the ring buffer's pages) then costs no time */
+		if (!err)
+			err = maps_create(ob, o->ring_size);
 		if (started)
 			pthread_join(th, NULL);
 		if (!err)
@@ -474,12 +488,6 @@ int gb_observer_open(struct gb_observer **out, const struct gb_observe_opts *o,
 	if (err < 0) {
 		gb_err("a watched syscall's number is beyond the BPF side's table (%d entries)",
 		       GB_SYSCALL_NR_MAX);
-		goto fail;
-	}
-	err = bpf_map__set_max_entries(ob->skel->maps.gb_events, o->ring_size);
-	if (err) {
-		gb_err("ring buffer size %llu rejected: %s", (unsigned long long)o->ring_size,
-		       strerror(-err));
 		goto fail;
 	}
 	ob->skel->data->gb_wake_bytes = ob->wake.cur;
