@@ -343,7 +343,7 @@ static int skels_load(struct gb_observer *ob)
 
 	if (!ob->skel2)
 		return glassbox_bpf__load(ob->skel);
-	started = !pthread_create(&th, NULL, load_thread, ob->skel2);
+	started = !gb_thread_beside(&th, load_thread, ob->skel2);
 	err = glassbox_bpf__load(ob->skel);
 	if (started)
 		pthread_join(th, &ret2);
@@ -458,7 +458,7 @@ int gb_observer_open(struct gb_observer **out, const struct gb_observe_opts *o,
 		struct core_btf_job job = { ob, &f->vmlinux,
 					    !!(f->disabled & GB_PROBE_DISABLE_CORE_BTF), 0 };
 		pthread_t th;
-		int started = !pthread_create(&th, NULL, core_btf_thread, &job);
+		int started = !gb_thread_beside(&th, core_btf_thread, &job);
 
 		if (!started)
 			core_btf_thread(&job);

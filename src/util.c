@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
+#include <pthread.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -101,6 +103,53 @@ int gb_parse_size(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 		return -ERANGE;
 	*out = v;
 	return 0;
+}
+
+struct beside {
+	void *(*fn)(void *);
+	void *arg;
+	cpu_set_t all; /* the CPUs the creator may run on */
+	int pinned;
+};
+
+static void *beside_main(void *p)
+{
+	struct beside b = *(struct beside *)p;
+
+	free(p);
+	/* started where the creator is not: from here on the scheduler's choice again */
+	if (b.pinned)
+		sched_setaffinity(0, sizeof(b.all), &b.all);
+	return b.fn(b.arg);
+}
+
+int gb_thread_beside(pthread_t *th, void *(*fn)(void *), void *arg)
+{
+	struct beside *b = calloc(1, sizeof(*b));
+	pthread_attr_t attr;
+	int cpu = sched_getcpu(), err;
+
+	if (!b)
+		return ENOMEM;
+	b->fn = fn;
+	b->arg = arg;
+	err = pthread_attr_init(&attr);
+	if (err) {
+		free(b);
+		return err;
+	}
+	if (cpu >= 0 && !sched_getaffinity(0, sizeof(b->all), &b->all) &&
+	    CPU_COUNT(&b->all) > 1 && CPU_ISSET(cpu, &b->all)) {
+		cpu_set_t others = b->all;
+
+		CPU_CLR(cpu, &others);
+		b->pinned = !pthread_attr_setaffinity_np(&attr, sizeof(others), &others);
+	}
+	err = pthread_create(th, &attr, beside_main, b);
+	pthread_attr_destroy(&attr);
+	if (err)
+		free(b);
+	return err;
 }
 
 uint64_t gb_now_ns(int clock_id)

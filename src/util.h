@@ -2,6 +2,7 @@
 #ifndef GB_UTIL_H
 #define GB_UTIL_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stddef.h>
@@ -31,6 +32,14 @@ int gb_parse_i64(const char *s, int64_t min, int64_t max, int64_t *out);
 int gb_parse_size(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 
 uint64_t gb_now_ns(int clock_id);
+
+/*
+ * pthread_create(th, NULL, fn, arg) for work that should run at once beside the
+ * caller's: the thread starts on another CPU than the caller's (when it may run on
+ * more than one), then may go anywhere. Left to the scheduler, a new thread waited up
+ * to 3 ms here behind its busy creator. Returns 0 or an errno value.
+ */
+int gb_thread_beside(pthread_t *th, void *(*fn)(void *), void *arg);
 
 /* A wait status as a shell reports it: the exit code, or 128+N when signal N ended it. */
 int gb_exit_code_of(int status);
