@@ -453,7 +453,8 @@ int gb_observer_open(struct gb_observer **out, const struct gb_observe_opts *o,
 	err = skel_open(ob, &ob->skel);
 	if (err)
 		goto fail;
-	/* the reduced BTF is made while the programs are chosen */
+	/* the reduced BTF is made while the attach methods are probed and the programs
+	 * chosen */
 	{
 		struct core_btf_job job = { ob, &f->vmlinux,
 					    !!(f->disabled & GB_PROBE_DISABLE_CORE_BTF), 0 };
@@ -462,6 +463,7 @@ int gb_observer_open(struct gb_observer **out, const struct gb_observe_opts *o,
 
 		if (!started)
 			core_btf_thread(&job);
+		gb_features_probe_methods(f);
 		err = programs_choose(ob, o, f);
 		/* the maps are made while the thread still works: the kernel's part of that
 		 * (the ring buffer's pages) then costs no time */
@@ -709,7 +711,7 @@ int gb_observer_start(struct gb_observer **out, const struct gb_observe_opts *o)
 	struct gb_features feat;
 	int err;
 
-	if (gb_features_probe(&feat))
+	if (gb_features_read(&feat))
 		return GB_EXIT_NOFEATURE;
 	err = gb_observer_open(out, o, &feat, NULL);
 	gb_features_free(&feat);

@@ -37,11 +37,12 @@ struct gb_family_choice {
 size_t gb_observe_choose(const struct gb_features *f, struct gb_family_choice *choices,
 			 size_t max);
 
-/* Returns 0 or -errno; prints one line on failure. Missing methods for a requested
- * kind give -ENOTSUP. Frees f's kernel BTF once it has chosen (gb_features_free). */
-/* Probe the kernel, then gb_observer_open: 0, or the exit code to leave with
+/* Read the kernel's features, then gb_observer_open: 0, or the exit code to leave with
  * (GB_EXIT_NOFEATURE, GB_EXIT_FAILURE) after one line on stderr. */
 int gb_observer_start(struct gb_observer **out, const struct gb_observe_opts *o);
+/* f as gb_features_read left it: the methods are probed here (gb_features_probe_methods).
+ * Returns 0 or -errno; prints one line on failure. Missing methods for a requested
+ * kind give -ENOTSUP. Frees f's kernel BTF once it has chosen (gb_features_free). */
 int gb_observer_open(struct gb_observer **out, const struct gb_observe_opts *o,
 		     struct gb_features *f, struct gb_sink *sinks);
 /* where consumed events go; may be set after open, before the filter is filled */

@@ -213,7 +213,7 @@ int gb_btf_has_bpf_loop(const struct gb_btf_view *v)
 	return 0;
 }
 
-int gb_features_probe(struct gb_features *f)
+int gb_features_read(struct gb_features *f)
 {
 	const char *dis = getenv("GLASSBOX_PROBE_DISABLE");
 	int err;
@@ -247,6 +247,11 @@ int gb_features_probe(struct gb_features *f)
 		snprintf(f->bpf_loop_why, GB_WHY_LEN, "kernel has no bpf_loop helper (v5.17)");
 	else
 		f->have_bpf_loop = 1;
+	return 0;
+}
+
+void gb_features_probe_methods(struct gb_features *f)
+{
 	for (uint32_t m = 1; m < GB_METHOD_MAX; m++) {
 		struct gb_mech_status *st = &f->mech[m];
 
@@ -268,7 +273,15 @@ int gb_features_probe(struct gb_features *f)
 		case GB_METHOD_NETLINK: st->ok = 1; break; /* plain sockets: always there */
 		}
 	}
-	return 0;
+}
+
+int gb_features_probe(struct gb_features *f)
+{
+	int err = gb_features_read(f);
+
+	if (!err)
+		gb_features_probe_methods(f);
+	return err;
 }
 
 void gb_features_free(struct gb_features *f)

@@ -48,7 +48,12 @@ struct gb_tp_choice {
 	char why_not[GB_METHOD_MAX][GB_WHY_LEN]; /* for each better method not chosen */
 };
 
+/* Both halves: what the kernel says of itself (GLASSBOX_PROBE_DISABLE, tracefs, its
+ * BTF), then what loads and attaches (each method's probe programs), which
+ * gb_observer_start runs while the BTF for CO-RE is being made. */
 int gb_features_probe(struct gb_features *f);
+int gb_features_read(struct gb_features *f);
+void gb_features_probe_methods(struct gb_features *f);
 void gb_features_free(struct gb_features *f);
 
 /* Parse GLASSBOX_PROBE_DISABLE-style lists ("tp_btf,raw_tp,btf") into a mask. */
