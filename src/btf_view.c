@@ -54,7 +54,7 @@ static long type_len(const struct btf_type *t)
 int gb_btf_view_init(struct gb_btf_view *v, const void *data, size_t size)
 {
 	const struct btf_header *h = data;
-	uint32_t *offs = NULL, n = 1, cap = 0, off;
+	uint32_t *offs = NULL, *by_kind, n = 1, cap = 0, off, pos[32] = { 0 };
 
 	memset(v, 0, sizeof(*v));
 	v->data = data;
@@ -90,8 +90,23 @@ int gb_btf_view_init(struct gb_btf_view *v, const void *data, size_t size)
 		}
 		offs[n++] = off;
 		off += len;
+		v->kind_start[btf_kind(t) + 1]++; /* counted here, summed below */
 	}
+	/* every lookup is by kind and name: grouping the IDs by kind lets one look at the
+	 * 3k typedefs, say, not at all 127k types */
+	by_kind = malloc((size_t)n * sizeof(*by_kind));
+	if (!by_kind) {
+		free(offs);
+		return -ENOMEM;
+	}
+	for (int k = 0; k < 32; k++) {
+		v->kind_start[k + 1] += v->kind_start[k];
+		pos[k] = v->kind_start[k];
+	}
+	for (uint32_t id = 1; id < n; id++)
+		by_kind[pos[btf_kind((const void *)(v->types + offs[id]))]++] = id;
 	v->offs = offs;
+	v->by_kind = by_kind;
 	v->n = n;
 	return 0;
 }
@@ -143,6 +158,7 @@ int gb_btf_view_open(struct gb_btf_view *v, const char *path)
 void gb_btf_view_close(struct gb_btf_view *v)
 {
 	free((void *)v->offs);
+	free((void *)v->by_kind);
 	if (v->map)
 		munmap(v->map, v->size);
 	free(v->owned);
@@ -161,13 +177,26 @@ const char *gb_btf_view_str(const struct gb_btf_view *v, uint32_t off)
 	return off < v->str_len ? v->strs + off : "";
 }
 
+const uint32_t *gb_btf_view_kind_ids(const struct gb_btf_view *v, int kind, uint32_t *count)
+{
+	if (kind < 0 || kind >= 32 || !v->by_kind) {
+		*count = 0;
+		return NULL;
+	}
+	*count = v->kind_start[kind + 1] - v->kind_start[kind];
+	return v->by_kind + v->kind_start[kind];
+}
+
 int gb_btf_view_find(const struct gb_btf_view *v, const char *name, int kind)
 {
-	for (uint32_t id = 1; id < v->n; id++) {
-		const struct btf_type *t = gb_btf_view_type(v, id);
+	uint32_t count;
+	const uint32_t *ids = gb_btf_view_kind_ids(v, kind, &count);
 
-		if (btf_kind(t) == kind && !strcmp(gb_btf_view_str(v, t->name_off), name))
-			return (int)id;
+	for (uint32_t i = 0; i < count; i++) {
+		const struct btf_type *t = gb_btf_view_type(v, ids[i]);
+
+		if (!strcmp(gb_btf_view_str(v, t->name_off), name))
+			return (int)ids[i];
 	}
 	return -ENOENT;
 }

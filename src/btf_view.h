@@ -21,6 +21,8 @@ struct gb_btf_view {
 	const char *strs;     /* string section */
 	uint32_t str_len;
 	const uint32_t *offs; /* offs[id]: offset of type id in the type section */
+	const uint32_t *by_kind;     /* every ID, grouped by kind, ascending in each */
+	uint32_t kind_start[32 + 1]; /* kind k's IDs: by_kind[kind_start[k] .. [k + 1]) */
 	const uint8_t *types;
 	uint32_t n;           /* types, with void (id 0) */
 	void *map;            /* what to munmap, if mapped */
@@ -37,6 +39,8 @@ void gb_btf_view_close(struct gb_btf_view *v);
 const struct btf_type *gb_btf_view_type(const struct gb_btf_view *v, uint32_t id);
 /* "" for an offset out of range */
 const char *gb_btf_view_str(const struct gb_btf_view *v, uint32_t off);
+/* The IDs of every type of one kind, ascending; *count of them. */
+const uint32_t *gb_btf_view_kind_ids(const struct gb_btf_view *v, int kind, uint32_t *count);
 /* The first type of this kind with this name: its ID, or -ENOENT. */
 int gb_btf_view_find(const struct gb_btf_view *v, const char *name, int kind);
 

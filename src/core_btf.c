@@ -32,18 +32,44 @@ struct name_set {
 	size_t cap; /* a power of two, at least twice the names */
 };
 
+#define FNV_OFFSET 1469598103934665603ull /* FNV-1a */
+#define FNV_PRIME 1099511628211ull
+
 static uint64_t hash_name(const char *s, size_t n)
 {
-	uint64_t h = 1469598103934665603ull; /* FNV-1a */
+	uint64_t h = FNV_OFFSET;
 
 	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+		h = (h ^ (unsigned char)s[i]) * FNV_PRIME;
 	return h;
 }
 
-static bool set_has(const struct name_set *set, const char *s, size_t n)
+/*
+ * hash_name(name, *len) with *len = gb_core_essential_len(name), in one pass: the
+ * reduction asks this of 19k kernel type names, and measuring the name first (strlen,
+ * then a walk back for "___") took as long as the hash.
+ */
+static uint64_t hash_essential(const char *name, size_t *len)
 {
-	for (size_t i = hash_name(s, n) & (set->cap - 1);; i = (i + 1) & (set->cap - 1)) {
+	uint64_t h = FNV_OFFSET, h_cut = 0;
+	size_t i, cut = 0;
+
+	for (i = 0; name[i]; i++) {
+		h = (h ^ (unsigned char)name[i]) * FNV_PRIME;
+		/* name[i] is the X of an "X___Y" (the reads stop at a NUL) */
+		if (name[i] != '_' && name[i + 1] == '_' && name[i + 2] == '_' &&
+		    name[i + 3] == '_' && name[i + 4] && name[i + 4] != '_') {
+			cut = i + 1;
+			h_cut = h;
+		}
+	}
+	*len = cut ? cut : i;
+	return cut ? h_cut : h;
+}
+
+static bool set_has_hashed(const struct name_set *set, const char *s, size_t n, uint64_t h)
+{
+	for (size_t i = h & (set->cap - 1);; i = (i + 1) & (set->cap - 1)) {
 		if (!set->slot[i].s)
 			return false;
 		if (set->slot[i].n == n && !memcmp(set->slot[i].s, s, n))
@@ -65,6 +91,9 @@ static void set_add(struct name_set *set, const char *s, size_t n)
 }
 
 /* Kinds a CO-RE relocation can be rooted at; an object names ints too, which never are. */
+static const int root_kinds[] = { BTF_KIND_STRUCT, BTF_KIND_UNION, BTF_KIND_ENUM,
+				  BTF_KIND_ENUM64, BTF_KIND_TYPEDEF, BTF_KIND_FWD };
+
 static bool is_root_kind(const struct btf_type *t)
 {
 	switch (btf_kind(t)) {
@@ -297,26 +326,31 @@ int gb_core_btf_reduce(const struct gb_btf_view *kernel, const struct btf *local
 		err = -ENOMEM;
 		goto out;
 	}
-	for (uint32_t id = 1; id < n && !err; id++) {
-		const struct btf_type *t = gb_btf_view_type(kernel, id);
-		const char *name;
-		size_t len;
+	/* only the kinds a relocation can be rooted at: 19k of the 127k types */
+	for (size_t rk = 0; rk < sizeof(root_kinds) / sizeof(root_kinds[0]) && !err; rk++) {
+		uint32_t count;
+		const uint32_t *ids = gb_btf_view_kind_ids(kernel, root_kinds[rk], &count);
 
-		if (!is_root_kind(t))
-			continue;
-		name = gb_btf_view_str(kernel, t->name_off);
-		if (!name || !*name)
-			continue;
-		len = gb_core_essential_len(name);
-		if (!set_has(&names, name, len))
-			continue;
-		if (btf_is_struct(t)) {
-			for (int k = 0; k < GB_KT_MAX; k++)
-				if (!kernel_ids[k] && !strcmp(name, wanted[k]))
-					kernel_ids[k] = id;
+		for (uint32_t i = 0; i < count && !err; i++) {
+			uint32_t id = ids[i];
+			const struct btf_type *t = gb_btf_view_type(kernel, id);
+			const char *name = gb_btf_view_str(kernel, t->name_off);
+			size_t len;
+			uint64_t h;
+
+			if (!*name)
+				continue;
+			h = hash_essential(name, &len);
+			if (!set_has_hashed(&names, name, len, h))
+				continue;
+			if (btf_is_struct(t)) {
+				for (int k = 0; k < GB_KT_MAX; k++)
+					if (!kernel_ids[k] && !strcmp(name, wanted[k]))
+						kernel_ids[k] = id;
+			}
+			err = copy_root(&r, id);
+			err = err < 0 ? err : 0;
 		}
-		err = copy_root(&r, id);
-		err = err < 0 ? err : 0;
 	}
 	for (int k = 0; !err && k < GB_KT_MAX; k++)
 		if (!kernel_ids[k])
