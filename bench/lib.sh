@@ -122,6 +122,9 @@ print_table() {
 		"$(ratio "$a" "$b")" "[<=1.03x]"
 	b=$(median hsig_b2 1)
 	row "" "" "the same, process+signal kinds only" "$(fmt_rate "$b")" "$(ratio "$a" "$b")" ""
+	b=$(median hsig_f 1)
+	row "" "" "no glassbox: empty programs on sys_enter/exit" "$(fmt_rate "$b")" \
+		"$(ratio "$a" "$b")" "the hooks alone (tests/helpers/hookfloor)"
 	a=$(median hfork_a 1); b=$(median hfork_b 1)
 	row "" "" "fork storm, nothing traced" "$(fmt_rate "$a")" "1.00x" ""
 	row "" "" "fork storm, idle sandbox traced" "$(fmt_rate "$b")" "$(ratio "$a" "$b")" \

@@ -151,20 +151,34 @@ idle_stop() {
 	# every event glassbox printed belongs to the idle sandbox: none came from the storms
 	record host_leak "$(grep -c -E '"comm":"(sigstorm|forkstorm)"' "$TMP/idle.json")"
 }
-host_storm() { # a|b|b2 sig|fork   (b2: glassbox without the syscall-level kinds)
+# Config f is no glassbox at all: tests/helpers/hookfloor, a program that returns at once
+# on sys_enter and sys_exit, where the syscall-level kinds sit on a kernel without
+# fentry and kprobes. It measures what being on those two hooks costs by itself.
+floor_start() {
+	"$H/hookfloor" >"$TMP/floor.out" 2>&1 &
+	FLOOR_PID=$!
+	BG_PIDS+=("$FLOOR_PID")
+	wait_for 100 "grep -q ready $TMP/floor.out" || { stop "$FLOOR_PID"; return 1; }
+}
+host_storm() { # a|b|b2|f sig|fork   (b2: glassbox without the syscall-level kinds)
 	local cmd=("$H/sigstorm" -n "$SIG_N")
 	[ "$2" = fork ] && cmd=("$H/forkstorm" -n "$FORK_N")
 	case $1 in
 	b) idle_start || return 1 ;;
 	b2) idle_start "${NO_SYSCALL_KINDS[@]}" || return 1 ;;
+	f) floor_start || return 1 ;;
 	esac
 	"${cmd[@]}" >"$TMP/h.out" && record "h$2_$1" "$(kv "$TMP/h.out" rate)"
-	if [ "$1" != a ]; then idle_stop; fi
+	case $1 in
+	b | b2) idle_stop ;;
+	f) stop "$FLOOR_PID" ;;
+	esac
 }
 for ((r = 1; r <= REPS; r++)); do
 	if [ $((r % 2)) = 1 ]; then one=a two=b; else one=b two=a; fi
 	for _ in 1 2 3; do host_storm $one sig; host_storm $two sig; done
 	host_storm b2 sig; host_storm a sig
+	host_storm f sig; host_storm a sig
 	host_storm $one fork
 	host_storm $two fork
 done
