@@ -253,23 +253,20 @@ int gb_cmd_run(struct gb_opts *o)
 		return GB_EXIT_FAILURE;
 	}
 
+	code = gb_observer_start(&ob, &oo);
+	if (code)
+		goto out;
+	code = GB_EXIT_FAILURE;
+
 	sigfd = gb_signals_open(&so.ignored);
 	if (sigfd < 0)
 		goto out;
 	if (gb_net_clone_enter(&net))
 		goto out;
-	/* the sandbox first: made from a small glassbox (its init is a fork of it), and its
-	 * set-up runs while the BPF programs load; it waits for gb_sandbox_release */
 	err = gb_sandbox_create(&sb, &so);
 	gb_net_clone_leave(&net);
 	if (err)
 		goto out;
-	code = gb_observer_start(&ob, &oo);
-	if (code) {
-		gb_sandbox_kill(&sb);
-		goto out;
-	}
-	code = GB_EXIT_FAILURE;
 	/* the child waits: its network before anything else can start in it */
 	if (gb_net_host_setup(&o->net, sb.pid, &net))
 		goto kill;
