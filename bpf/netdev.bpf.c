@@ -89,30 +89,25 @@ out:
 	return 0;
 }
 
-/* One fentry/fexit and one kprobe/kretprobe pair per candidate name. */
-#define GB_NETDEV_FN5(fn)                                                                   \
+/*
+ * One fentry/fexit and one kprobe/kretprobe pair per candidate name. The move function's
+ * arity changed across kernels (__dev_change_net_namespace: 4 arguments in v6.1, 5 with
+ * extack later), and an fexit program finds the result after the arguments: the fexit
+ * declares only the two it reads and asks bpf_get_func_ret (v5.17) for the result.
+ */
+#define GB_NETDEV_FN(fn)                                                                    \
 	SEC("?fentry/" #fn)                                                                \
 	int BPF_PROG(gb_fentry_##fn, struct net_device *dev, struct net *net)              \
 	{                                                                                  \
 		return gb_netdev_fn_enter(dev, net);                                       \
 	}                                                                                  \
 	SEC("?fexit/" #fn)                                                                 \
-	int BPF_PROG(gb_fexit_##fn, struct net_device *dev, struct net *net, const char *pat, \
-		     int new_ifindex, struct netlink_ext_ack *extack, int ret)             \
+	int BPF_PROG(gb_fexit_##fn, struct net_device *dev, struct net *net)               \
 	{                                                                                  \
-		return gb_netdev_fn_exit(ret, GB_METHOD_FENTRY);                           \
-	}
-#define GB_NETDEV_FN3(fn)                                                                   \
-	SEC("?fentry/" #fn)                                                                \
-	int BPF_PROG(gb_fentry_##fn, struct net_device *dev, struct net *net)              \
-	{                                                                                  \
-		return gb_netdev_fn_enter(dev, net);                                       \
-	}                                                                                  \
-	SEC("?fexit/" #fn)                                                                 \
-	int BPF_PROG(gb_fexit_##fn, struct net_device *dev, struct net *net, const char *pat, \
-		     int ret)                                                              \
-	{                                                                                  \
-		return gb_netdev_fn_exit(ret, GB_METHOD_FENTRY);                           \
+		__u64 ret = 0;                                                             \
+                                                                                           \
+		bpf_get_func_ret(ctx, &ret);                                               \
+		return gb_netdev_fn_exit((int)ret, GB_METHOD_FENTRY);                      \
 	}
 #define GB_NETDEV_KPROBE(fn)                                                                \
 	SEC("?kprobe/" #fn)                                                                \
@@ -126,9 +121,9 @@ out:
 		return gb_netdev_fn_exit(ret, GB_METHOD_KPROBE);                           \
 	}
 
-GB_NETDEV_FN5(netif_change_net_namespace)
-GB_NETDEV_FN5(__dev_change_net_namespace)
-GB_NETDEV_FN3(dev_change_net_namespace)
+GB_NETDEV_FN(netif_change_net_namespace)
+GB_NETDEV_FN(__dev_change_net_namespace)
+GB_NETDEV_FN(dev_change_net_namespace)
 GB_NETDEV_KPROBE(netif_change_net_namespace)
 GB_NETDEV_KPROBE(__dev_change_net_namespace)
 GB_NETDEV_KPROBE(dev_change_net_namespace)

@@ -21,8 +21,8 @@
 
 const char *const gb_netdev_fn_names[GB_NETDEV_FN_MAX] = {
 	[GB_NETDEV_FN_NETIF] = "netif_change_net_namespace",
-	[GB_NETDEV_FN_DEV5] = "__dev_change_net_namespace",
-	[GB_NETDEV_FN_DEV3] = "dev_change_net_namespace",
+	[GB_NETDEV_FN_DEV_INNER] = "__dev_change_net_namespace",
+	[GB_NETDEV_FN_DEV] = "dev_change_net_namespace",
 };
 
 static int first_fn(const int *present)
@@ -162,6 +162,11 @@ int gb_netdev_caps_from_features(const struct gb_features *f, struct gb_netdev_c
 							 BTF_KIND_FUNC) > 0;
 
 	mech_from(&c->fentry, f, GB_METHOD_FENTRY);
+	if (c->fentry.ok && !f->have_get_func_ret) {
+		c->fentry.ok = 0;
+		snprintf(c->fentry.why, sizeof(c->fentry.why),
+			 "kernel has no bpf_get_func_ret helper (v5.17) for the fexit's result");
+	}
 	fn = first_fn(c->fn_in_btf);
 	if (c->fentry.ok && fn != GB_NETDEV_FN_NONE) {
 		id = gb_btf_view_find(&f->vmlinux, gb_netdev_fn_names[fn], BTF_KIND_FUNC);
@@ -202,17 +207,17 @@ int gb_netdev_configure(struct glassbox_bpf *skel, const struct gb_netdev_plan *
 	struct bpf_program *entry[GB_NETDEV_FN_MAX][2] = {
 		[GB_NETDEV_FN_NETIF] = { skel->progs.gb_fentry_netif_change_net_namespace,
 					 skel->progs.gb_fexit_netif_change_net_namespace },
-		[GB_NETDEV_FN_DEV5] = { skel->progs.gb_fentry___dev_change_net_namespace,
+		[GB_NETDEV_FN_DEV_INNER] = { skel->progs.gb_fentry___dev_change_net_namespace,
 					skel->progs.gb_fexit___dev_change_net_namespace },
-		[GB_NETDEV_FN_DEV3] = { skel->progs.gb_fentry_dev_change_net_namespace,
+		[GB_NETDEV_FN_DEV] = { skel->progs.gb_fentry_dev_change_net_namespace,
 					skel->progs.gb_fexit_dev_change_net_namespace },
 	};
 	struct bpf_program *probe[GB_NETDEV_FN_MAX][2] = {
 		[GB_NETDEV_FN_NETIF] = { skel->progs.gb_kprobe_netif_change_net_namespace,
 					 skel->progs.gb_kretprobe_netif_change_net_namespace },
-		[GB_NETDEV_FN_DEV5] = { skel->progs.gb_kprobe___dev_change_net_namespace,
+		[GB_NETDEV_FN_DEV_INNER] = { skel->progs.gb_kprobe___dev_change_net_namespace,
 					skel->progs.gb_kretprobe___dev_change_net_namespace },
-		[GB_NETDEV_FN_DEV3] = { skel->progs.gb_kprobe_dev_change_net_namespace,
+		[GB_NETDEV_FN_DEV] = { skel->progs.gb_kprobe_dev_change_net_namespace,
 					skel->progs.gb_kretprobe_dev_change_net_namespace },
 	};
 	int err;

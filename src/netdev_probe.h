@@ -19,11 +19,13 @@
 #define GB_NETDEV_WHY_LEN 256
 
 /* The device-move function under each of its names, innermost first: when a kernel has
- * more than one, the later ones are wrappers of the first it has. */
+ * more than one, the later ones are wrappers of the first it has. All take (dev, net,
+ * ...) first; the rest varies (v6.1's __dev_change_net_namespace has 4 arguments, later
+ * ones 5), which the programs do not depend on. */
 enum gb_netdev_fn {
 	GB_NETDEV_FN_NETIF = 0, /* netif_change_net_namespace(dev, net, pat, new_ifindex, extack) */
-	GB_NETDEV_FN_DEV5,      /* __dev_change_net_namespace(dev, net, pat, new_ifindex, extack) */
-	GB_NETDEV_FN_DEV3,      /* dev_change_net_namespace(dev, net, pat) */
+	GB_NETDEV_FN_DEV_INNER, /* __dev_change_net_namespace(dev, net, pat, new_ifindex[, extack]) */
+	GB_NETDEV_FN_DEV,       /* dev_change_net_namespace(dev, net, pat) */
 	GB_NETDEV_FN_MAX,
 	GB_NETDEV_FN_NONE = -1,
 };

@@ -198,7 +198,7 @@ int gb_probe_disable_parse(const char *list, uint32_t *mask)
 	return 0;
 }
 
-int gb_btf_has_bpf_loop(const struct gb_btf_view *v)
+int gb_btf_has_helper(const struct gb_btf_view *v, const char *name)
 {
 	int id = gb_btf_view_find(v, "bpf_func_id", BTF_KIND_ENUM);
 	const struct btf_type *t = id > 0 ? gb_btf_view_type(v, id) : NULL;
@@ -208,9 +208,14 @@ int gb_btf_has_bpf_loop(const struct gb_btf_view *v)
 		return 0;
 	e = btf_enum(t);
 	for (uint16_t i = 0; i < btf_vlen(t); i++)
-		if (!strcmp(gb_btf_view_str(v, e[i].name_off), "BPF_FUNC_loop"))
+		if (!strcmp(gb_btf_view_str(v, e[i].name_off), name))
 			return 1;
 	return 0;
+}
+
+int gb_btf_has_bpf_loop(const struct gb_btf_view *v)
+{
+	return gb_btf_has_helper(v, "BPF_FUNC_loop");
 }
 
 int gb_features_read(struct gb_features *f)
@@ -247,6 +252,8 @@ int gb_features_read(struct gb_features *f)
 		snprintf(f->bpf_loop_why, GB_WHY_LEN, "kernel has no bpf_loop helper (v5.17)");
 	else
 		f->have_bpf_loop = 1;
+	f->have_get_func_ret = f->have_btf && gb_btf_has_helper(&f->vmlinux,
+								 "BPF_FUNC_get_func_ret");
 	return 0;
 }
 

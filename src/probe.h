@@ -29,6 +29,9 @@ struct gb_features {
 	 * (bpf/ns_compat.bpf.c) */
 	int have_bpf_loop;
 	char bpf_loop_why[GB_WHY_LEN];
+	/* bpf_get_func_ret (v5.17): an fexit program's way to the result whatever the
+	 * function's arity (netdev_move's move function changed arity across kernels) */
+	int have_get_func_ret;
 	uint32_t disabled;                /* bit per gb_method forced off, bit 31: btf */
 };
 
@@ -59,8 +62,11 @@ void gb_features_free(struct gb_features *f);
 /* Parse GLASSBOX_PROBE_DISABLE-style lists ("tp_btf,raw_tp,btf") into a mask. */
 int gb_probe_disable_parse(const char *list, uint32_t *mask);
 
-/* Does this kernel BTF's enum bpf_func_id have BPF_FUNC_loop (v5.17)? Without it the
- * syscall boundary programs' default build does not load. */
+/* Does this kernel BTF's enum bpf_func_id have the helper (its enum name,
+ * "BPF_FUNC_loop")? */
+int gb_btf_has_helper(const struct gb_btf_view *v, const char *name);
+/* BPF_FUNC_loop (v5.17): without it the syscall boundary programs' default build does
+ * not load. */
 int gb_btf_has_bpf_loop(const struct gb_btf_view *v);
 
 /* Does the kernel have this tracepoint (as a BTF typedef btf_trace_<tp>, or in tracefs)? */

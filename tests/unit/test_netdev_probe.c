@@ -13,8 +13,8 @@
 static void caps_all(struct gb_netdev_caps *c)
 {
 	memset(c, 0, sizeof(*c));
-	c->fn_in_btf[GB_NETDEV_FN_DEV5] = c->fn_in_btf[GB_NETDEV_FN_DEV3] = 1;
-	c->fn_in_kallsyms[GB_NETDEV_FN_DEV5] = c->fn_in_kallsyms[GB_NETDEV_FN_DEV3] = 1;
+	c->fn_in_btf[GB_NETDEV_FN_DEV_INNER] = c->fn_in_btf[GB_NETDEV_FN_DEV] = 1;
+	c->fn_in_kallsyms[GB_NETDEV_FN_DEV_INNER] = c->fn_in_kallsyms[GB_NETDEV_FN_DEV] = 1;
 	c->fentry.ok = c->kprobe.ok = c->tp_btf.ok = c->raw_tp.ok = c->tracepoint.ok = 1;
 	c->netlink.ok = 1;
 }
@@ -27,7 +27,7 @@ static void gb_netdev_choose__fentry_works__fentry_on_inner_function(void **stat
 	caps_all(&c);
 	assert_int_equal(gb_netdev_choose(&c, &p), 0);
 	assert_int_equal(p.method, GB_METHOD_FENTRY);
-	assert_int_equal(p.fn, GB_NETDEV_FN_DEV5);
+	assert_int_equal(p.fn, GB_NETDEV_FN_DEV_INNER);
 }
 
 static void gb_netdev_choose__netif_renamed_kernel__netif_function(void **state)
@@ -36,7 +36,7 @@ static void gb_netdev_choose__netif_renamed_kernel__netif_function(void **state)
 	struct gb_netdev_plan p;
 
 	caps_all(&c);
-	c.fn_in_btf[GB_NETDEV_FN_DEV5] = 0;
+	c.fn_in_btf[GB_NETDEV_FN_DEV_INNER] = 0;
 	c.fn_in_btf[GB_NETDEV_FN_NETIF] = 1;
 	assert_int_equal(gb_netdev_choose(&c, &p), 0);
 	assert_int_equal(p.method, GB_METHOD_FENTRY);
@@ -49,10 +49,10 @@ static void gb_netdev_choose__old_kernel_only_dev3__fentry_on_dev3(void **state)
 	struct gb_netdev_plan p;
 
 	caps_all(&c);
-	c.fn_in_btf[GB_NETDEV_FN_DEV5] = 0;
+	c.fn_in_btf[GB_NETDEV_FN_DEV_INNER] = 0;
 	assert_int_equal(gb_netdev_choose(&c, &p), 0);
 	assert_int_equal(p.method, GB_METHOD_FENTRY);
-	assert_int_equal(p.fn, GB_NETDEV_FN_DEV3);
+	assert_int_equal(p.fn, GB_NETDEV_FN_DEV);
 }
 
 static void gb_netdev_choose__fentry_eperm__kprobe_with_reason(void **state)
@@ -65,7 +65,7 @@ static void gb_netdev_choose__fentry_eperm__kprobe_with_reason(void **state)
 	strcpy(c.fentry.why, "loading an fentry program: Operation not permitted (denied here)");
 	assert_int_equal(gb_netdev_choose(&c, &p), 0);
 	assert_int_equal(p.method, GB_METHOD_KPROBE);
-	assert_int_equal(p.fn, GB_NETDEV_FN_DEV5);
+	assert_int_equal(p.fn, GB_NETDEV_FN_DEV_INNER);
 	assert_string_equal(p.why_not[GB_METHOD_FENTRY], c.fentry.why);
 }
 
@@ -76,10 +76,10 @@ static void gb_netdev_choose__no_btf_function__kprobe_from_kallsyms(void **state
 
 	caps_all(&c);
 	memset(c.fn_in_btf, 0, sizeof(c.fn_in_btf));
-	c.fn_in_kallsyms[GB_NETDEV_FN_DEV5] = 0; /* only the 3-argument function exists */
+	c.fn_in_kallsyms[GB_NETDEV_FN_DEV_INNER] = 0; /* only the 3-argument function exists */
 	assert_int_equal(gb_netdev_choose(&c, &p), 0);
 	assert_int_equal(p.method, GB_METHOD_KPROBE);
-	assert_int_equal(p.fn, GB_NETDEV_FN_DEV3);
+	assert_int_equal(p.fn, GB_NETDEV_FN_DEV);
 	assert_non_null(strstr(p.why_not[GB_METHOD_FENTRY], "in the kernel's BTF"));
 }
 

@@ -137,6 +137,21 @@ static void view_of(struct gb_btf_view *v, const struct btf *b)
 	assert_int_equal(gb_btf_view_init(v, raw, size), 0);
 }
 
+static void btf_has_helper__names_in_enum_bpf_func_id_only(void **state)
+{
+	for (int loop = -1; loop <= 1; loop++) {
+		struct btf *b = kernel_btf(loop);
+		struct gb_btf_view v;
+
+		view_of(&v, b);
+		assert_int_equal(gb_btf_has_helper(&v, "BPF_FUNC_map_lookup_elem"), loop >= 0);
+		assert_int_equal(gb_btf_has_helper(&v, "BPF_FUNC_get_func_ret"), 0);
+		assert_int_equal(gb_btf_has_helper(&v, "BPF_FUNC_loop"), loop == 1);
+		gb_btf_view_close(&v);
+		btf__free(b);
+	}
+}
+
 static void btf_has_bpf_loop__enum_bpf_func_id__only_with_BPF_FUNC_loop(void **state)
 {
 	for (int loop = -1; loop <= 1; loop++) {
@@ -206,6 +221,7 @@ int main(void)
 		cmocka_unit_test(tp_choose__only_tracefs_but_unmounted__none),
 		cmocka_unit_test(tp_choose__tracepoint_absent_everywhere__none),
 		cmocka_unit_test(probe_disable_parse__names__mask),
+		cmocka_unit_test(btf_has_helper__names_in_enum_bpf_func_id_only),
 		cmocka_unit_test(btf_has_bpf_loop__enum_bpf_func_id__only_with_BPF_FUNC_loop),
 		cmocka_unit_test(observe_choose__bpf_loop__default_programs),
 		cmocka_unit_test(observe_choose__no_bpf_loop__compat_syscall_programs),
