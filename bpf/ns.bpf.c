@@ -27,6 +27,7 @@
 #define GB_CLONE_NEWNET 0x40000000U
 #define GB_NSFS_MAGIC 0x6e736673UL
 #define GB_PIDFS_MAGIC 0x50494446UL
+#define GB_ANON_INODE_FS_MAGIC 0x09041934UL
 
 static __always_inline __u32 gb_sys_of(long nr)
 {
@@ -45,13 +46,12 @@ static __always_inline const struct gb_ns_filter *gb_ns_traced(__u32 ino, __u64 
 
 /*
  * setns through a pidfd joins the namespaces of its process. Is one of them traced?
- * pidfs (v6.9) keeps the struct pid in the inode's i_private; its first PIDTYPE_PID
- * task is the process. Earlier kernels' pidfds (anon inodes) are not looked into.
+ * pid is the pidfd's struct pid (where the kernel keeps it: gb_fd_ns); its first
+ * PIDTYPE_PID task is the process.
  */
-static __always_inline const struct gb_ns_filter *gb_pidfd_traced(struct inode *inode,
+static __always_inline const struct gb_ns_filter *gb_pidfd_traced(struct pid *pid,
 								   __u32 *host_pid)
 {
-	struct pid *pid = (struct pid *)BPF_CORE_READ(inode, i_private);
 	struct hlist_node *first;
 	struct task_struct *task;
 	const struct gb_ns_filter *f;
@@ -102,8 +102,22 @@ static __always_inline const struct gb_ns_filter *gb_fd_ns(struct task_struct *t
 	if (!inode)
 		return NULL;
 	magic = BPF_CORE_READ(inode, i_sb, s_magic);
+	/* pidfs (v6.9) keeps the struct pid in the inode */
 	if (magic == GB_PIDFS_MAGIC)
-		return gb_pidfd_traced(inode, &s->target_pid);
+		return gb_pidfd_traced((struct pid *)BPF_CORE_READ(inode, i_private),
+				       &s->target_pid);
+	/* before, a pidfd is an anonymous inode file named "[pidfd]" with the struct pid
+	 * as its private data */
+	if (magic == GB_ANON_INODE_FS_MAGIC) {
+		char name[8] = {};
+
+		bpf_probe_read_kernel_str(name, sizeof(name),
+					  BPF_CORE_READ(file, f_path.dentry, d_name.name));
+		if (__builtin_memcmp(name, "[pidfd]", 8))
+			return NULL;
+		return gb_pidfd_traced((struct pid *)BPF_CORE_READ(file, private_data),
+				       &s->target_pid);
+	}
 	if (magic != GB_NSFS_MAGIC)
 		return NULL;
 	/* nsfs keeps the namespace's ns_common in i_private */

@@ -53,7 +53,7 @@ expect_eq "clone of nsenter's child [parent, child sandbox PID, own PID, level, 
 	"[$nse,$inner,$inner,$(($(awk '/^NSpid:/ {print NF - 2}' /proc/self/status) + 1)),$sb_pid]"
 expect_eq "exec of sh by that child, in the sandbox's network namespace" \
 	"$(jq -c --argjson n "$inner" 'select(.event=="exec" and .ns_pid == $n) | [.filename, .netns]' "$ev" | head -1)" \
-	"[\"/usr/bin/sh\",$sb_net]"
+	"[\"$(command -v sh)\",$sb_net]"
 
 # setns through a pidfd, both namespaces in one call (nsenter since util-linux 2.39)
 "$GLASSBOX" run --json --output "$TMP/ev2" -- sh -c "echo ready; while [ ! -e $TMP/stop2 ]; do sleep 0.05; done; : $MARK-2" >"$TMP/out2" 2>"$TMP/err2" &
