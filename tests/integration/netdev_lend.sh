@@ -160,6 +160,7 @@ ip link del ${P}a 2>/dev/null
 ip link del ${P}c 2>/dev/null
 ip link del ${P}e 2>/dev/null
 ip link del ${P}g 2>/dev/null
+ip link del ${P}y 2>/dev/null
 for d in ${P}a ${P}b ${P}c ${P}d ${P}e ${P}f ${P}g ${P}h ${P}m ${P}n ${P}o ${P}p ${P}y ${P}z; do
 	in_host $d && fail "$d left behind"
 done

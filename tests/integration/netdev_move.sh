@@ -176,16 +176,34 @@ EOF
 		fail "[$v] glassbox did not choose the netlink method"
 	local J="$T/ev.json" SB_NS
 	SB_NS=$(cat "$T/ns")
-	expect_eq "[$v] netdev_move events inside" "$(jcount "$J" '.event == "netdev_move"')" 3
-	M1=$(jq -c 'select(.event == "netdev_move" and .new_netns != .old_netns and .new_name == "'${Q}d'")' "$J")
-	M2=$(jq -c 'select(.event == "netdev_move" and .new_name == "'${Q}e'")' "$J")
+	# fentry and kprobes see the move function run: a request rtnetlink refuses before
+	# (no such process) never reaches it, and a rename the same request asks for comes
+	# after it on kernels where the move itself keeps the name (v6.1); the netlink
+	# method sees the request and its outcome whole
+	local n_events=3 out_name=${Q}e
+	if [ "$METHOD" != netlink ]; then
+		n_events=2
+		out_name=$(jq -r 'select(.event == "netdev_move" and .old_netns == '"$SB_NS"') | .new_name' "$J")
+		case $out_name in
+		${Q}d | ${Q}e) ok "[$v] the move out is named ${Q}d (before the rename) or ${Q}e" ;;
+		*) fail "[$v] the move out's new name: got '$out_name', want ${Q}d or ${Q}e" ;;
+		esac
+	fi
+	expect_eq "[$v] netdev_move events inside" "$(jcount "$J" '.event == "netdev_move"')" $n_events
+	M1=$(jq -c 'select(.event == "netdev_move" and .old_netns == '"$HOST_NS"' and .new_netns == '"$SB_NS"')' "$J")
+	M2=$(jq -c 'select(.event == "netdev_move" and .old_netns == '"$SB_NS"' and .new_netns == '"$HOST_NS"')' "$J")
 	M3=$(jq -c 'select(.event == "netdev_move" and .ret != 0)' "$J")
 	check_inside "[$v] sandbox move in" "$M1" "$(cat "$T/m1")"
 	check_move "[$v] sandbox move in" "$M1" "$(jq -r .pid <<<"$M1")" ${Q}d ${Q}d "$(cat "$T/idx1")" \
 		"$(cat "$T/idx2")" "$HOST_NS" "$SB_NS"
 	check_inside "[$v] sandbox move out" "$M2" "$(cat "$T/m2")"
-	check_move "[$v] sandbox move out" "$M2" "$(jq -r .pid <<<"$M2")" ${Q}d ${Q}e "$(cat "$T/idx2")" \
-		"$(cat "$T/idx3")" "$SB_NS" "$HOST_NS"
+	check_move "[$v] sandbox move out" "$M2" "$(jq -r .pid <<<"$M2")" ${Q}d "$out_name" \
+		"$(cat "$T/idx2")" "$(cat "$T/idx3")" "$SB_NS" "$HOST_NS"
+	if [ "$METHOD" != netlink ]; then
+		expect_eq "[$v] a refused move is not seen by $METHOD" "$M3" ""
+		ip link del ${Q}e 2>/dev/null
+		return
+	fi
 	check_inside "[$v] refused move" "$M3" "$(cat "$T/m3")"
 	expect_eq "[$v] refused move ret (ESRCH)" "$(jq -r .ret <<<"$M3")" -3
 	expect_eq "[$v] refused move: the device stayed" \

@@ -89,8 +89,15 @@ if "$GLASSBOX" probe | grep -q "^bpf_loop: yes"; then
 else
 	echo "this kernel has no bpf_loop: every run uses the compat build"
 fi
-# run, method, program name prefix
-for vm in compat:tp_btf:btf compat_raw:raw_tp:raw; do
+# run, method, program name prefix: the compat run keeps the method the kernel offers
+# first (tp_btf from v6.2, raw_tp before: probe says which), compat_raw forces raw_tp
+first=$(awk '$1 == "setns" { print $2; exit }' "$TMP/probe")
+case $first in
+tp_btf) prefix=btf ;;
+raw_tp) prefix=raw ;;
+*) prefix=tp ;;
+esac
+for vm in compat:$first:$prefix compat_raw:raw_tp:raw; do
 	IFS=: read -r v method m <<<"$vm"
 	grep -q "sys_enter: gb_${m}_sys_enter_compat" "$TMP/$v/err" &&
 		grep -q "sys_exit: gb_${m}_sys_exit_compat" "$TMP/$v/err" &&
