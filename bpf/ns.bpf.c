@@ -402,6 +402,31 @@ GB_TP_VARIANTS(sys_exit,
 	       struct pt_regs *regs, long ret)
 
 /*
+ * kprobes on the syscall functions themselves (__x64_sys_setns, ...), where a kernel has
+ * kprobes: only the syscalls watched pay, where a program on raw_syscalls puts every
+ * syscall of the machine on the tracing slow path. The same two programs are attached
+ * to each function (user space picks which: observe.c), at entry and, as kretprobes, at
+ * return; the syscall's number and arguments are read from the task's saved user
+ * registers, as the plain tracepoints below do.
+ */
+SEC("?kprobe")
+int GB_PROG(gb_kp_sys_enter)(struct pt_regs *ctx)
+{
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+
+	return gb_on_sys_enter(regs, gb_regs_syscall_nr(regs, 0), GB_METHOD_KPROBE);
+}
+
+SEC("?kretprobe")
+int GB_PROG(gb_kp_sys_exit)(struct pt_regs *ctx)
+{
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+
+	return gb_on_sys_exit(regs, gb_regs_syscall_nr(regs, 0), PT_REGS_RC(ctx),
+			      GB_METHOD_KPROBE);
+}
+
+/*
  * Plain tracepoints (raw_syscalls, with tracefs): the record has the syscall number,
  * the registers come from bpf_task_pt_regs(), fetched only for a watched syscall.
  */

@@ -69,13 +69,20 @@ int gb_cmd_probe(void)
 		for (uint32_t k = 1; k < GB_EV_KIND_MAX; k++) {
 			if (!(choice[i].kinds & (1u << k)))
 				continue;
+			const char *where = choice[i].tp.tp;
+
+			/* on kprobes: at the syscalls' own functions, not at the tracepoint */
+			if (choice[i].tp.method == GB_METHOD_KPROBE)
+				where = choice[i].exit ? "the syscall functions' returns"
+						       : "the syscall functions' entries";
 			printf("  %-16s %s (%s%s%s)\n", gb_kind_name(k),
 			       choice[i].tp.method ? gb_method_name(choice[i].tp.method)
 						   : "unavailable",
-			       choice[i].tp.tp, compat ? "; without bpf_loop: " : "",
-			       compat ? compat : "");
-			for (uint32_t m = GB_METHOD_TP_BTF;
-			     m <= GB_METHOD_TRACEPOINT && m != choice[i].tp.method; m++)
+			       where, compat ? "; without bpf_loop: " : "", compat ? compat : "");
+			if (choice[i].kprobe_able && choice[i].tp.method != GB_METHOD_KPROBE)
+				printf("  %-16s   not kprobe: %s\n", "", choice[i].kprobe_why);
+			for (uint32_t m = GB_METHOD_TP_BTF; m <= GB_METHOD_TRACEPOINT &&
+			     m != choice[i].tp.method && choice[i].tp.method != GB_METHOD_KPROBE; m++)
 				printf("  %-16s   not %s: %s\n", "", gb_method_name(m),
 				       choice[i].tp.why_not[m]);
 		}

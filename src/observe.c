@@ -18,6 +18,7 @@
 #include "netdev_probe.h"
 #include "observe.h"
 #include "syscalls.h"
+#include "sys_kprobe.h"
 #include "tp_btf.h"
 #include "wake.h"
 #include "util.h"
@@ -38,17 +39,19 @@ static const struct family {
 	const char *tp, *category;
 	const char *btf_prog, *raw_prog, *tp_prog;
 	int second; /* loads in the second object, when there is one (skels_load) */
+	const char *kp_prog; /* the syscall boundary on kprobes (sys_kprobe.h), or NULL */
+	int exit;            /* kp_prog is attached at return */
 } families[] = {
 	{ 1u << GB_EV_CLONE, GB_FAMILY_ALWAYS, "task_newtask", "task", "gb_btf_task_newtask",
-	  "gb_raw_task_newtask", "gb_tp_task_newtask", 1 },
+	  "gb_raw_task_newtask", "gb_tp_task_newtask", 1, NULL, 0 },
 	{ 1u << GB_EV_EXEC, 0, "sched_process_exec", "sched", "gb_btf_sched_process_exec",
-	  "gb_raw_sched_process_exec", "gb_tp_sched_process_exec", 0 },
+	  "gb_raw_sched_process_exec", "gb_tp_sched_process_exec", 0, NULL, 0 },
 	{ 1u << GB_EV_EXIT, 0, "sched_process_exit", "sched", "gb_btf_sched_process_exit",
-	  "gb_raw_sched_process_exit", "gb_tp_sched_process_exit", 0 },
+	  "gb_raw_sched_process_exit", "gb_tp_sched_process_exit", 0, NULL, 0 },
 	{ 1u << GB_EV_SIGNAL_GENERATE, 0, "signal_generate", "signal", "gb_btf_signal_generate",
-	  "gb_raw_signal_generate", "gb_tp_signal_generate", 0 },
+	  "gb_raw_signal_generate", "gb_tp_signal_generate", 0, NULL, 0 },
 	{ 1u << GB_EV_SIGNAL_DELIVER, 0, "signal_deliver", "signal", "gb_btf_signal_deliver",
-	  "gb_raw_signal_deliver", "gb_tp_signal_deliver", 0 },
+	  "gb_raw_signal_deliver", "gb_tp_signal_deliver", 0, NULL, 0 },
 	/* The syscall boundary (bpf/ns.bpf.c): sys_enter keeps setns/unshare arguments and
 	 * the namespaces before; sys_exit reports them, failed clones and failed kills.
 	 * Loaded for follow_netns too: unshare(CLONE_NEWNET) is seen only here; and for
@@ -59,10 +62,11 @@ static const struct family {
 	 * process and signal kinds should not carry for the rare failed clone; failed clones
 	 * come with the syscall-level kinds (setns, unshare, signal_failed). */
 	{ 1u << GB_EV_SETNS | 1u << GB_EV_UNSHARE, GB_FAMILY_SYSCALL, "sys_enter",
-	  "raw_syscalls", "gb_btf_sys_enter", "gb_raw_sys_enter", "gb_tp_sys_enter", 0 },
+	  "raw_syscalls", "gb_btf_sys_enter", "gb_raw_sys_enter", "gb_tp_sys_enter", 0,
+	  "gb_kp_sys_enter", 0 },
 	{ 1u << GB_EV_SETNS | 1u << GB_EV_UNSHARE | 1u << GB_EV_SIGNAL_FAILED,
 	  GB_FAMILY_SYSCALL, "sys_exit", "raw_syscalls", "gb_btf_sys_exit", "gb_raw_sys_exit",
-	  "gb_tp_sys_exit", 1 },
+	  "gb_tp_sys_exit", 1, "gb_kp_sys_exit", 1 },
 };
 
 #define N_FAMILIES GB_ARRAY_SIZE(families)
@@ -71,9 +75,11 @@ static const struct family {
  * (bpf/ns_compat.bpf.c), loaded in place of the families' own there. */
 static const struct family compat_families[] = {
 	{ .tp = "sys_enter", .btf_prog = "gb_btf_sys_enter_compat",
-	  .raw_prog = "gb_raw_sys_enter_compat", .tp_prog = "gb_tp_sys_enter_compat" },
+	  .raw_prog = "gb_raw_sys_enter_compat", .tp_prog = "gb_tp_sys_enter_compat",
+	  .kp_prog = "gb_kp_sys_enter_compat" },
 	{ .tp = "sys_exit", .btf_prog = "gb_btf_sys_exit_compat",
-	  .raw_prog = "gb_raw_sys_exit_compat", .tp_prog = "gb_tp_sys_exit_compat" },
+	  .raw_prog = "gb_raw_sys_exit_compat", .tp_prog = "gb_tp_sys_exit_compat",
+	  .kp_prog = "gb_kp_sys_exit_compat", .exit = 1 },
 };
 
 static const struct family *compat_of(const struct family *fam)
@@ -97,6 +103,13 @@ struct gb_observer {
 	int core_btf_fd;               /* memfd: the BTF libbpf relocates against, until load */
 	struct gb_tp_btf tp_btf;       /* the tp_btf programs' kernel IDs (tp_btf.h) */
 	struct gb_wake wake;           /* when the BPF side wakes the consumer (wake.h) */
+	struct {                       /* the syscall boundary's programs on kprobes */
+		struct bpf_program *prog;
+		int exit;
+	} kp[2];
+	int n_kp;
+	struct bpf_link *kp_links[2 * GB_SYS_MAX]; /* one per syscall function and end */
+	size_t n_kp_links;
 };
 
 size_t gb_observe_choose(const struct gb_features *f, struct gb_family_choice *choices,
@@ -124,6 +137,20 @@ size_t gb_observe_choose(const struct gb_features *f, struct gb_family_choice *c
 		case GB_METHOD_TP_BTF: c->prog = progs->btf_prog; break;
 		case GB_METHOD_RAW_TP: c->prog = progs->raw_prog; break;
 		case GB_METHOD_TRACEPOINT: c->prog = progs->tp_prog; break;
+		}
+		/* the syscall boundary: on kprobes where the kernel has them, a cost to the
+		 * watched syscalls only */
+		if (!fam->kp_prog)
+			continue;
+		c->kprobe_able = 1;
+		if (!f->mech[GB_METHOD_KPROBE].ok) {
+			c->kprobe_why = f->mech[GB_METHOD_KPROBE].why;
+		} else if (!gb_sys_kprobe_prefix()) {
+			c->kprobe_why = "syscall functions' names unknown on this architecture";
+		} else {
+			c->tp.method = GB_METHOD_KPROBE;
+			c->prog = progs->kp_prog;
+			c->exit = fam->exit;
 		}
 	}
 	return n;
@@ -322,6 +349,29 @@ static int maps_create(struct gb_observer *ob, uint64_t ring_size)
 	return ob->skel2 ? maps_share(ob) : 0;
 }
 
+/* The syscall boundary's programs, when on kprobes: to each watched syscall's function. */
+static int kprobes_attach(struct gb_observer *ob, const struct gb_observe_opts *o)
+{
+	int netlink = ob->netdev.method == GB_METHOD_NETLINK;
+	char why[160];
+
+	for (int i = 0; i < ob->n_kp; i++) {
+		uint32_t mask = gb_sys_kprobe_mask(ob->kp[i].exit, o->kind_mask, netlink);
+		size_t before = ob->n_kp_links;
+		int err = gb_sys_kprobe_attach(ob->kp[i].prog, ob->kp[i].exit, mask, ob->kp_links,
+					       GB_ARRAY_SIZE(ob->kp_links), &ob->n_kp_links, why,
+					       sizeof(why));
+
+		if (err) {
+			gb_err("%s", why);
+			return err;
+		}
+		gb_dbg("%s: %zu syscall functions", bpf_program__name(ob->kp[i].prog),
+		       ob->n_kp_links - before);
+	}
+	return 0;
+}
+
 static void *load_thread(void *skel)
 {
 	return (void *)(long)glassbox_bpf__load(skel);
@@ -408,6 +458,15 @@ static int programs_choose(struct gb_observer *ob, const struct gb_observe_opts 
 		err = set_autoload(skel->obj, choice[i].prog, true);
 		if (err)
 			return err;
+		if (choice[i].tp.method == GB_METHOD_KPROBE) {
+			/* attached by kprobes_attach(), to each syscall's function */
+			struct bpf_program *p =
+				bpf_object__find_program_by_name(skel->obj, choice[i].prog);
+
+			bpf_program__set_autoattach(p, false);
+			ob->kp[ob->n_kp].prog = p;
+			ob->kp[ob->n_kp++].exit = choice[i].exit;
+		}
 	}
 	err = gb_tp_btf_resolve(&ob->tp_btf, ob->skel->obj, &f->vmlinux, why, sizeof(why));
 	if (!err && ob->skel2)
@@ -513,6 +572,9 @@ int gb_observer_open(struct gb_observer **out, const struct gb_observe_opts *o,
 		gb_err("attaching the BPF programs failed: %s", strerror(-err));
 		goto fail;
 	}
+	err = kprobes_attach(ob, o);
+	if (err)
+		goto fail;
 	ob->rb = ring_buffer__new(bpf_map__fd(ob->skel->maps.gb_events), on_sample, ob, NULL);
 	if (!ob->rb) {
 		err = -errno;
@@ -670,6 +732,8 @@ void gb_observer_close(struct gb_observer *ob)
 	if (ob->ep >= 0)
 		close(ob->ep);
 	ring_buffer__free(ob->rb);
+	for (size_t i = 0; i < ob->n_kp_links; i++)
+		bpf_link__destroy(ob->kp_links[i]);
 	glassbox_bpf__destroy(ob->skel2);
 	glassbox_bpf__destroy(ob->skel);
 	/* after the skeletons: their programs point at the handler until they are gone */

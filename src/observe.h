@@ -31,6 +31,11 @@ struct gb_family_choice {
 	struct gb_tp_choice tp;
 	const char *prog;        /* the BPF program to load, NULL when tp.method is none */
 	int compat;              /* prog is of the build without bpf_loop */
+	/* the syscall boundary: tp.method is GB_METHOD_KPROBE where kprobes work
+	 * (sys_kprobe.h), prog then attached at entry, or at return when exit */
+	int kprobe_able;
+	int exit;
+	const char *kprobe_why;  /* why not kprobes, when kprobe_able and not chosen */
 };
 
 /* Fill choices[] for every family; returns how many (at most max). */

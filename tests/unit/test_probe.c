@@ -170,7 +170,7 @@ static void btf_has_bpf_loop__enum_bpf_func_id__only_with_BPF_FUNC_loop(void **s
  * build without bpf_loop. */
 static char picked[64];
 
-static const char *choose_prog(int have_bpf_loop, int tp_btf, const char *tp)
+static const char *choose_prog_kp(int have_bpf_loop, int tp_btf, int kprobe, const char *tp)
 {
 	struct btf *b = kernel_btf(have_bpf_loop);
 	struct gb_features f = kernel(tp_btf, 1, 0);
@@ -179,15 +179,30 @@ static const char *choose_prog(int have_bpf_loop, int tp_btf, const char *tp)
 
 	view_of(&f.vmlinux, b);
 	f.have_bpf_loop = have_bpf_loop;
+	f.mech[GB_METHOD_KPROBE].ok = kprobe;
+	if (!kprobe)
+		strcpy(f.mech[GB_METHOD_KPROBE].why, "no kprobe support in this kernel");
 	n = gb_observe_choose(&f, c, 16);
 	strcpy(picked, "no such family");
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(c[i].tp.tp, tp))
-			snprintf(picked, sizeof(picked), "%s%s", c[i].prog ? c[i].prog : "none",
-				 c[i].compat ? "+compat" : "");
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(c[i].tp.tp, tp))
+			continue;
+		snprintf(picked, sizeof(picked), "%s%s", c[i].prog ? c[i].prog : "none",
+			 c[i].compat ? "+compat" : "");
+		/* a family that could be on kprobes and is not says why */
+		if (c[i].kprobe_able && c[i].tp.method != GB_METHOD_KPROBE)
+			assert_string_equal(c[i].kprobe_why, "no kprobe support in this kernel");
+		if (c[i].tp.method == GB_METHOD_KPROBE)
+			assert_int_equal(c[i].exit, !strcmp(tp, "sys_exit"));
+	}
 	gb_btf_view_close(&f.vmlinux);
 	btf__free(b);
 	return picked;
+}
+
+static const char *choose_prog(int have_bpf_loop, int tp_btf, const char *tp)
+{
+	return choose_prog_kp(have_bpf_loop, tp_btf, 0, tp);
 }
 
 static void observe_choose__bpf_loop__default_programs(void **state)
@@ -212,6 +227,16 @@ static void observe_choose__no_bpf_loop__compat_syscall_programs(void **state)
 			    "gb_raw_sched_process_exec");
 }
 
+static void observe_choose__kprobes__syscall_boundary_on_the_syscall_functions(void **state)
+{
+	assert_string_equal(choose_prog_kp(1, 1, 1, "sys_enter"), "gb_kp_sys_enter");
+	assert_string_equal(choose_prog_kp(1, 0, 1, "sys_exit"), "gb_kp_sys_exit");
+	assert_string_equal(choose_prog_kp(0, 0, 1, "sys_exit"), "gb_kp_sys_exit_compat+compat");
+	/* the tracepoint families stay where they are */
+	assert_string_equal(choose_prog_kp(1, 1, 1, "signal_generate"), "gb_btf_signal_generate");
+	assert_string_equal(choose_prog_kp(1, 0, 1, "task_newtask"), "gb_raw_task_newtask");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -225,6 +250,7 @@ int main(void)
 		cmocka_unit_test(btf_has_bpf_loop__enum_bpf_func_id__only_with_BPF_FUNC_loop),
 		cmocka_unit_test(observe_choose__bpf_loop__default_programs),
 		cmocka_unit_test(observe_choose__no_bpf_loop__compat_syscall_programs),
+		cmocka_unit_test(observe_choose__kprobes__syscall_boundary_on_the_syscall_functions),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
