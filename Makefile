@@ -69,7 +69,7 @@ UNIT_BINS   := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRCS))
 HELPER_SRCS := $(sort $(wildcard tests/helpers/*.c))
 HELPER_BINS := $(patsubst tests/helpers/%.c,$(OUT)/helpers/%,$(HELPER_SRCS))
 
-.PHONY: all clean test unit integration deps bench vmlinux install uninstall format demo
+.PHONY: all clean test unit integration deps bench vmtest vmlinux install uninstall format demo
 
 all: glassbox
 
@@ -169,6 +169,12 @@ demo: deps
 bench: deps
 	$(Q)$(MAKE) --no-print-directory all helpers
 	$(Q)./bench/run.sh
+
+# The integration tests on Debian 12's own kernel (6.1) in QEMU: tests/vm/run-vm.sh.
+# T=name runs the tests whose name contains it.
+vmtest: deps
+	$(Q)$(MAKE) --no-print-directory all helpers
+	$(Q)./tests/vm/run-vm.sh $(T)
 
 vmlinux:
 	$(Q)mkdir -p $(VMLINUX_DIR)
