@@ -32,9 +32,25 @@ settled() {
 	return 0
 }
 
+# The kill points span set-up and run on any machine: they fall within twice the time a
+# run takes here to start COMMAND (700 ms at least; an emulated CPU takes seconds).
+t0=$(date +%s%N)
+"$GLASSBOX" run --output /dev/null --network "$NET" --veth "$A.1/24,$A.11/24" \
+	--netns-name "$NAME" --netdev "$DEV" -- sh -c "touch $TMP/first.up; sleep 30; : $MARK" \
+	>/dev/null 2>&1 &
+gb=$!
+for _ in $(seq 1200); do [ -e "$TMP/first.up" ] && break; sleep 0.05; done
+setup_ms=$((($(date +%s%N) - t0) / 1000000))
+kill -INT $gb
+wait_gone $gb || kill -KILL $gb
+wait $gb 2>/dev/null
+for _ in $(seq 50); do settled $gb "" && break; sleep 0.1; done
+window_ms=$((2 * setup_ms > 700 ? 2 * setup_ms : 700))
+echo "set-up to COMMAND: ${setup_ms} ms here; kill points within ${window_ms} ms"
+
 for ((i = 1; i <= RUNS; i++)); do
 	sig=${sigs[RANDOM % 3]}
-	delay_ms=$((RANDOM % 700))
+	delay_ms=$((RANDOM % window_ms))
 	life=$((RANDOM % 6))
 	ip link show "$DEV" >/dev/null 2>&1 || ip link add "$DEV" type veth peer name "$PEER"
 	"$GLASSBOX" run --stop-timeout 0.3 --output /dev/null \
@@ -42,7 +58,7 @@ for ((i = 1; i <= RUNS; i++)); do
 		--netns-name "$NAME" --netdev "$DEV" -- \
 		unshare -fp --mount-proc sh -c "touch $TMP/up.$i; sleep 30 & sleep 0.$life; : $MARK" >/dev/null 2>&1 &
 	gb=$!
-	sleep "$(printf '0.%03d' $delay_ms)"
+	sleep "$(printf '%d.%03d' $((delay_ms / 1000)) $((delay_ms % 1000)))"
 	ids=$(grep -h '^prog_id:' /proc/$gb/fdinfo/* 2>/dev/null | awk '{print $2}' | sort -u)
 	if kill -0 $gb 2>/dev/null; then
 		kill -$sig $gb 2>/dev/null

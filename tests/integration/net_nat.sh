@@ -21,6 +21,11 @@ gb_bg S --nat --veth "$A.2/24,$A.1/24" -- \
 wait_route "$A.1"
 [ "$(cat /proc/sys/net/ipv4/ip_forward)" = 1 ] && ok "ip_forward on during a --nat run" ||
 	fail "ip_forward off during a --nat run"
+# the route can come up before the rule: look for 10 s (a slow machine, an emulated one)
+for _ in $(seq 100); do
+	nft list table ip "glassbox_$S" 2>/dev/null | grep -q masquerade && break
+	sleep 0.1
+done
 nft list table ip "glassbox_$S" 2>/dev/null | grep -q masquerade && ok "owner table with masquerade" ||
 	fail "no masquerade rule in table ip glassbox_$S"
 touch "$TMP/stop"
