@@ -74,11 +74,14 @@ check_damaged "random bytes" "$TMP/random.gbx" "not a glassbox"
 # glassbox killed with SIGKILL: no trailer, but what came more than a second before the
 # kill is in the file (a partial frame is written once a second)
 marker="gbtest-reckill-$$"
-"$GLASSBOX" run --record "$TMP/killed.gbx" -o /dev/null -- sh -c "sleep 30 # $marker" \
-	2>/dev/null &
+"$GLASSBOX" run --record "$TMP/killed.gbx" -o /dev/null -- \
+	sh -c "touch $TMP/killed.up; sleep 30 # $marker" 2>/dev/null &
 gb=$!
 on_exit "kill -9 $gb"
-sleep 2.5
+# COMMAND running (glassbox's start-up takes seconds on an emulated CPU), then a second
+# and a half for the partial frame
+for _ in $(seq 600); do [ -e "$TMP/killed.up" ] && break; sleep 0.1; done
+sleep 1.5
 kill -9 "$gb"
 wait "$gb" 2>/dev/null
 check_damaged "glassbox killed" "$TMP/killed.gbx" "without a trailer" no-prefix-check

@@ -17,7 +17,7 @@ VM=build/vm
 ROOT=$VM/root
 MIRROR=${GB_VM_MIRROR:-http://deb.debian.org/debian}
 PKGS=linux-image-amd64,libbpf1,libelf1,libmnl0,libnftables1,zlib1g,iproute2,jq,procps
-PKGS=$PKGS,util-linux,kmod,nftables,iputils-ping,python3-minimal,bpftool,graphviz
+PKGS=$PKGS,util-linux,kmod,nftables,iputils-ping,python3,bpftool,graphviz
 
 die() { echo "run-vm: $*" >&2; exit 1; }
 
@@ -66,8 +66,14 @@ ip link set lo up
 # a root shell's PATH on Debian, as the tests' expected paths assume
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 echo "GBVM: kernel \$(uname -r)"
-cd /gbvm && CI=true GB_TEST_TIMEOUT=1200 bash tests/run-tests.sh "$FILTER"
-echo "GBVM-RESULT rc=\$?"
+cd /gbvm && CI=true GB_TEST_TIMEOUT=1200 bash tests/run-tests.sh "$FILTER" | tee /tmp/summary
+rc=\${PIPESTATUS[0]}
+# the whole log of each test that failed: the guest's disk is not looked at afterwards
+for t in \$(sed -n 's|^failed: integration/||p' /tmp/summary); do
+	echo "GBVM-LOG \$t"
+	cat "build/integration/\$t.log"
+done
+echo "GBVM-RESULT rc=\$rc"
 sync
 echo o >/proc/sysrq-trigger
 sleep 30
@@ -83,7 +89,8 @@ timeout "${GB_VM_TIMEOUT:-7200}" qemu-system-x86_64 -accel tcg -cpu max -m 2G -s
 	-nographic -no-reboot -kernel "$KERNEL" -initrd "$INITRD" \
 	-append "root=/dev/vda rw console=ttyS0 quiet panic=-1 init=/gbvm/init" \
 	-drive file=$VM/disk.img,format=raw,if=virtio >$VM/console.log 2>&1 </dev/null
-grep -E '^(GBVM|PASS|FAIL|SKIP|[0-9]+ passed)' $VM/console.log | tr -d '\r'
+grep -E '^(GBVM|PASS|FAIL|SKIP|[0-9]+ passed)' $VM/console.log | tr -d '\r' | grep -v '^GBVM-LOG'
 rc=$(sed -n 's/^GBVM-RESULT rc=\([0-9]*\).*/\1/p' $VM/console.log | tr -d '\r')
 [ -n "$rc" ] || die "the guest did not finish the suite: see $VM/console.log"
+[ "$rc" = 0 ] || echo "run-vm: the failed tests' logs are in $VM/console.log (GBVM-LOG)" >&2
 exit "$rc"
