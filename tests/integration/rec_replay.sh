@@ -81,10 +81,13 @@ m=$(jcount "$TMP/live-f.jsonl" '(.event | startswith("signal")) and .sig == 10')
 
 # a run stopped with SIGTERM still closes its recording with the trailer
 marker="gbtest-recint-$$"
-"$GLASSBOX" run --record "$TMP/int.gbx" -o "$TMP/int.txt" -- sh -c "sleep 30 # $marker" 2>/dev/null &
+"$GLASSBOX" run --record "$TMP/int.gbx" -o "$TMP/int.txt" -- \
+	sh -c "touch $TMP/int.up; sleep 30 # $marker" 2>/dev/null &
 gb=$!
 on_exit "kill -9 $gb"
-sleep 1
+# stopped while COMMAND runs (glassbox's start-up takes seconds on an emulated CPU)
+for _ in $(seq 600); do [ -e "$TMP/int.up" ] && break; sleep 0.1; done
+sleep 0.5
 kill -TERM "$gb"
 wait "$gb"
 expect_eq "status of the interrupted run" "$?" 143
