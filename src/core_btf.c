@@ -7,30 +7,7 @@
 #include "glassbox/kernel_types.h"
 #include "btf_view.h"
 #include "core_btf.h"
-
-size_t gb_core_essential_len(const char *name)
-{
-	size_t n = strlen(name);
-
-	/* the last "X___Y" where neither X nor Y is an underscore */
-	for (long i = (long)n - 5; i >= 0; i--) {
-		const char *s = name + i;
-
-		if (s[0] != '_' && s[1] == '_' && s[2] == '_' && s[3] == '_' && s[4] != '_')
-			return (size_t)i + 1;
-	}
-	return n;
-}
-
-/* ---- the names the object's BTF carries: a small open-addressing set -------------- */
-
-struct name_set {
-	struct {
-		const char *s;
-		size_t n;
-	} *slot;
-	size_t cap; /* a power of two, at least twice the names */
-};
+#include "util.h"
 
 #define FNV_OFFSET 1469598103934665603ull /* FNV-1a */
 #define FNV_PRIME 1099511628211ull
@@ -45,9 +22,10 @@ static uint64_t hash_name(const char *s, size_t n)
 }
 
 /*
- * hash_name(name, *len) with *len = gb_core_essential_len(name), in one pass: the
- * reduction asks this of 19k kernel type names, and measuring the name first (strlen,
- * then a walk back for "___") took as long as the hash.
+ * The name's essential length (up to the last "X___Y" where neither X nor Y is an
+ * underscore: a flavor suffix, which CO-RE ignores) in *len, and hash_name() of that
+ * much, in one pass: the reduction asks this of 19k kernel type names, and measuring
+ * the name first (strlen, then a walk back for "___") took as long as the hash.
  */
 static uint64_t hash_essential(const char *name, size_t *len)
 {
@@ -66,6 +44,24 @@ static uint64_t hash_essential(const char *name, size_t *len)
 	*len = cut ? cut : i;
 	return cut ? h_cut : h;
 }
+
+size_t gb_core_essential_len(const char *name)
+{
+	size_t len;
+
+	hash_essential(name, &len);
+	return len;
+}
+
+/* ---- the names the object's BTF carries: a small open-addressing set -------------- */
+
+struct name_set {
+	struct {
+		const char *s;
+		size_t n;
+	} *slot;
+	size_t cap; /* a power of two, at least twice the names */
+};
 
 static bool set_has_hashed(const struct name_set *set, const char *s, size_t n, uint64_t h)
 {
@@ -96,17 +92,10 @@ static const int root_kinds[] = { BTF_KIND_STRUCT, BTF_KIND_UNION, BTF_KIND_ENUM
 
 static bool is_root_kind(const struct btf_type *t)
 {
-	switch (btf_kind(t)) {
-	case BTF_KIND_STRUCT:
-	case BTF_KIND_UNION:
-	case BTF_KIND_ENUM:
-	case BTF_KIND_ENUM64:
-	case BTF_KIND_TYPEDEF:
-	case BTF_KIND_FWD:
-		return true;
-	default:
-		return false;
-	}
+	for (size_t i = 0; i < GB_ARRAY_SIZE(root_kinds); i++)
+		if (btf_kind(t) == root_kinds[i])
+			return true;
+	return false;
 }
 
 static int collect_names(const struct btf *local, const char *const *more, size_t n_more,
@@ -327,7 +316,7 @@ int gb_core_btf_reduce(const struct gb_btf_view *kernel, const struct btf *local
 		goto out;
 	}
 	/* only the kinds a relocation can be rooted at: 19k of the 127k types */
-	for (size_t rk = 0; rk < sizeof(root_kinds) / sizeof(root_kinds[0]) && !err; rk++) {
+	for (size_t rk = 0; rk < GB_ARRAY_SIZE(root_kinds) && !err; rk++) {
 		uint32_t count;
 		const uint32_t *ids = gb_btf_view_kind_ids(kernel, root_kinds[rk], &count);
 
